@@ -1,0 +1,48 @@
+# The two set-up commands of the README are `make build` and `make test`; everything they need
+# is installed here, into .venv, from pinned versions (requirements.lock), so a fresh machine
+# with Python 3.11 produces byte-identical output.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OUT ?= build/dataset
+SITE ?= build/site
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | sha256sum | cut -c1-16)
+
+.PHONY: build dataset docs test lint evaluate bench clean
+
+build: dataset docs  ## the dataset folder and the docs site
+
+dataset: $(STAMP)
+	$(BIN)/zhnews build --out $(OUT)
+
+docs: $(STAMP) system-deps
+	$(BIN)/zhnews docs --dataset $(OUT) --site $(SITE)
+
+test: $(STAMP) system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+evaluate: $(STAMP)
+	$(BIN)/zhnews evaluate --json build/evaluation.json
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# Debian packages: a CJK font (charts must show Chinese, not boxes) and Chromium for the
+# browser tests. Installed only when missing; needs root, as on CI and the dev machines.
+system-deps:
+	@if ! fc-list :lang=zh 2>/dev/null | grep -q . || ! command -v chromium >/dev/null; then \
+	  echo "installing Debian packages: chromium fonts-noto-cjk"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig >/dev/null; \
+	fi
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=24"
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+clean:
+	rm -rf build .pytest_cache

@@ -1,0 +1,31 @@
+"""Keywords: TF-IDF over jieba words (domain user dictionary), IDF from jieba's bundled table.
+
+Deterministic: ties are broken by first occurrence in the text.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from builders.annotate.tokenize import content_words, idf_table, segment
+
+
+def extract_keywords(text_hans: str, top_k: int = 10, min_chars: int = 2) -> list[str]:
+    """The ``top_k`` words with the highest tf * idf. Latin words are matched case-insensitively
+    and shown as first written (GPU, not gpu); Latin words of fewer than 3 letters (AI, ng) are
+    left out: they are too ambiguous to be keywords."""
+    words = [w for w in content_words(text_hans, min_chars=min_chars) if not (w.isascii() and len(w) < 3)]
+    if not words:
+        return []
+    surface: dict[str, str] = {}
+    for token in segment(text_hans):
+        surface.setdefault(token.lower() if token.isascii() else token, token)
+    counts = Counter(words)
+    first: dict[str, int] = {}
+    for pos, w in enumerate(words):
+        first.setdefault(w, pos)
+    idf, median = idf_table()
+    total = len(words)
+    weight = {w: c / total * idf.get(w, median) for w, c in counts.items()}
+    ranked = sorted(counts, key=lambda w: (-round(weight[w], 9), first[w]))
+    return [surface[w] for w in ranked[:top_k]]

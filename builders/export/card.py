@@ -1,0 +1,260 @@
+"""The dataset card (``README.md`` of the Hub repository): YAML front matter generated from the
+written files, and prose that answers the Datasheets-for-Datasets questions.
+
+Only figures from :func:`builders.stats.compute_stats` (read back from Parquet) and escaped
+corpus text go into it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import datasets
+import pyarrow.parquet as pq
+import yaml
+
+from builders.config import REPO_ROOT, dataset_version, section
+from builders.export.escape import md_inline
+from builders.schema import CONFIGS, features
+from builders.stats import compute_stats, parquet_files
+
+DEFAULT_CONFIG = "documents"
+
+
+def _size_category(n: int) -> str:
+    for limit, label in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if n < limit:
+            return label
+    return "1M<n<10M"
+
+
+def front_matter(out_dir: Path, stats: dict[str, Any]) -> dict[str, Any]:
+    cfg = section("dataset")
+    configs, infos = [], []
+    for config in CONFIGS:
+        files = parquet_files(out_dir, config)
+        configs.append(
+            {
+                "config_name": config,
+                **({"default": True} if config == DEFAULT_CONFIG else {}),
+                "data_files": [{"split": s, "path": p.relative_to(out_dir).as_posix()} for s, p in files.items()],
+            }
+        )
+        splits = datasets.SplitDict()
+        download = 0
+        for split, path in files.items():
+            meta = pq.read_metadata(path)
+            table = pq.read_table(path)
+            splits.add(datasets.SplitInfo(name=split, num_bytes=table.nbytes, num_examples=meta.num_rows))
+            download += path.stat().st_size
+        info = datasets.DatasetInfo(
+            features=features(config),
+            splits=splits,
+            download_size=download,
+            dataset_size=sum(s.num_bytes for s in splits.values()),
+        )
+        infos.append({"config_name": config, **info._to_yaml_dict()})
+    scripts = [f"zh-{s}" for s in stats["per_script"] if s in ("Hans", "Hant")]
+    return {
+        "pretty_name": cfg["pretty_name"],
+        "language": ["zh"],
+        "language_details": ", ".join(scripts),
+        "license": "other",
+        "license_name": "publishers-copyright",
+        "license_details": (
+            "The texts are news articles whose copyright remains with their publishers; they are "
+            "redistributed for research on text cleaning, script conversion, summarisation and topic "
+            "classification only. Annotations and code: Apache-2.0. See the Licence section."
+        ),
+        "annotations_creators": ["expert-generated", "machine-generated"],
+        "language_creators": ["found"],
+        "multilinguality": ["monolingual"],
+        "size_categories": [_size_category(stats["documents"])],
+        "source_datasets": ["original"],
+        "task_categories": ["summarization", "text-classification", "text-generation"],
+        "task_ids": ["news-articles-summarization", "topic-classification", "multi-label-classification", "language-modeling"],
+        "tags": ["chinese", "traditional-chinese", "simplified-chinese", "news", "ai-compute", "gpu", "boilerplate-removal", "web-crawl", "opencc"],
+        "configs": configs,
+        "dataset_info": infos,
+    }
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _changelog() -> str:
+    path = REPO_ROOT / "CHANGELOG.md"
+    if not path.is_file():
+        return "No releases yet."
+    text = path.read_text(encoding="utf-8")
+    body = text.split("\n", 1)[1] if text.startswith("# ") else text
+    return body.replace("\n## ", "\n### ").strip()
+
+
+def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
+    cfg = section("dataset")
+    split_rows = []
+    for config, per in stats["per_split"].items():
+        for split, entry in per.items():
+            split_rows.append([f"`{config}`", split, entry["rows"], entry["chars"]])
+    script_rows = [[s, e["documents"], e["paragraphs"], e["chars"]] for s, e in stats["per_script"].items()]
+    doc_rows = []
+    for split, path in parquet_files(out_dir, "documents").items():
+        for row in pq.read_table(path, columns=["id", "title", "publisher", "published_at"]).to_pylist():
+            doc_rows.append([f"`{row['id']}`", split, md_inline(row["title"]), md_inline(row["publisher"]), md_inline(row["published_at"])])
+    topic_rows = [[f"`{k}`", v] for k, v in stats["topics"].items()]
+    reason_rows = [[f"`{k}`", v] for k, v in stats["removed_reasons"].items()]
+    repair_rows = [[f"`{k}`", v] for k, v in stats["repairs"].items()]
+    version = dataset_version()
+    return f"""
+# {cfg['pretty_name']}
+
+A small, carefully cleaned and annotated corpus of Chinese news articles about the AI-compute
+shortage (GPUs, NVIDIA and AMD, domestic AI chips, large models), in **Simplified (zh-Hans) and
+Traditional (zh-Hant) script**. Every article comes with its clean text in the original script
+and in both scripts, metadata with the rule that produced each value, a line-by-line record of
+what was removed from the crawled page and why, a log of every repair, summaries and topic
+labels with their provenance, and quality signals.
+
+Version **{version}** · {stats['documents']} documents · {stats['paragraphs']} paragraphs ·
+{stats['lines']} labelled raw lines · {stats['characters']} characters of clean text.
+
+## Quick start
+
+```python
+from datasets import load_dataset
+
+docs = load_dataset("{cfg['hub_repo']}", "documents", revision="v{version}")
+paragraphs = load_dataset("{cfg['hub_repo']}", "paragraphs")
+lines = load_dataset("{cfg['hub_repo']}", "lines")
+print(docs["train"][0]["title"], docs["train"].features["topics"].feature.names)
+```
+
+The Parquet files can also be read directly (`pyarrow.parquet.read_table`, pandas, DuckDB);
+they carry the `huggingface` schema metadata, so `datasets.Dataset.from_parquet` restores
+the class-label names.
+
+## Configs
+
+- `documents` (default): one row per article. Clean `text` in the original script plus
+  `text_zh_hans` / `text_zh_hant`; `title`, `published_at` (ISO 8601, +08:00), `publisher`,
+  `author` and `metadata_rules`; `script` with `script_evidence`; `summaries` (all, with
+  provenance) and the best `summary_zh_hans` / `summary_zh_hant` / `summary_en`; `topics`
+  (class labels), `topic_scores`, `keywords`; `quality`, `repairs`, `source`.
+- `paragraphs`: one row per paragraph of clean text, both scripts, with its document and position.
+- `lines`: one row per non-blank raw line with its automatic `label` (content / boilerplate /
+  spam), `reason` code and, where the maintainers wrote one, `gold_label`: a set for training
+  and evaluating boilerplate removal on Chinese pages.
+
+The JSON Schema of every config is in `schema/` of the source repository; the Features above are
+derived from it.
+
+## Splits
+
+{_table(["config", "split", "rows", "characters"], split_rows)}
+
+A document's split is a pure function of `sha256(salt, group key)` where the group key is the
+smallest id among the document and its near-duplicates, so splits are stable when documents are
+added and no document (or near-duplicate, or paragraph) appears in two splits. `datasets` cannot
+load a declared split with no rows: while the corpus is tiny, a split left empty by the hash is
+filled with the group whose hash lies nearest its range; such rows have
+`split_rule = "fill-empty"`. With fewer document groups than splits only non-empty splits are
+declared.
+
+## Languages and scripts
+
+{_table(["script", "documents", "paragraphs", "characters"], script_rows)}
+
+Script is identified from the clean text only (removed spam lines cannot decide it) by the share
+of Han characters that OpenCC t2s and s2t would change. zh-Hans and zh-Hant forms are made with
+OpenCC (library, version and configuration recorded per row in `conversion`).
+
+## Documents
+
+{_table(["id", "split", "title", "publisher", "published at"], doc_rows)}
+
+## Dataset creation
+
+### Motivation
+Chinese web news is reposted, spun and wrapped in menus, spam and comment widgets. This dataset
+shows, on a topic of current interest, how much of a crawled page is article text, records every
+decision, and offers the text in both scripts with summaries and topics whose provenance is
+explicit. It is meant for research on cleaning, script conversion, summarisation and topic
+classification of Chinese news, and as a seed for a larger corpus built by the same builders.
+
+### Source data and collection
+Raw pages (`corpus/raw/`) are kept byte-identical, with sha256 and licence note in
+`corpus/sources.yaml`. The seed pages came without URL or retrieval time; those fields are null.
+
+### Preprocessing
+`ingest` (strict UTF-8, or confident detection) → `clean` (every line labelled with a reason;
+repairs of converter pinyin notes, GBK mojibake, whitespace, stray HTML, punctuation; spun-text
+restoration and keyword-stuffing removal, each logged in `repairs`) → `enrich` (metadata with
+rules, script identification, zh-Hans/zh-Hant forms, paragraphs, near-duplicates) → `annotate`
+→ `split` → `export` (every row validated against the JSON Schema before anything is published).
+
+Lines removed, by label and reason:
+
+{_table(["label:reason", "lines"], reason_rows)}
+
+Repairs made:
+
+{_table(["kind", "count"], repair_rows)}
+
+### Annotations: who made each label
+| field | how it was made |
+|---|---|
+| `summaries` with `provenance = curated` | written by the maintainers following the annotation guideline (date and guideline version recorded) |
+| `summaries` with `provenance = automatic` | extractive methods (LEAD-3 and a graph/MMR method), method id and version per value |
+| `summary_zh_hant` | the zh-Hans summary converted with OpenCC |
+| `topics` | the maintainers' gold set where `topics_source = curated`, else the automatic labeler |
+| `topic_scores`, `keywords` | automatic, method id and version per value |
+| `lines.gold_label` | written by the maintainers, one label per non-blank raw line |
+| `lines.label`, `lines.reason` | automatic line classifier |
+
+Topic distribution:
+
+{_table(["topic", "documents"], topic_rows)}
+
+Topics map to IPTC Media Topic codes (CC BY 4.0, © IPTC).
+
+## Considerations and limitations
+
+- Small: {stats['documents']} documents. Figures measured on the seed pages are in-sample: the
+  cleaning rules and topic cues were written by people who had read them.
+- The texts are reposts; publishers' and reporters' names appear in them. No other personal
+  data was collected. Comment widgets (user names) are removed from the clean text but kept in
+  the `lines` config as raw lines labelled boilerplate.
+- Restored spun text is a best effort from a reviewable lexicon; the spun original is kept in
+  `text_spun`.
+- Automatic conversion between scripts follows OpenCC's tables plus a small domain phrase table;
+  regional vocabulary (e.g. Taiwan usage) is not localised beyond what the configuration does.
+
+## Licence
+The articles' copyright remains with their publishers (see `source.licence` per document). They
+are redistributed for non-commercial research; if you are a rights holder and want a document
+removed, open an issue in the source repository. Annotations, schema and code are Apache-2.0.
+Topic codes: IPTC Media Topics, CC BY 4.0.
+
+## Maintenance
+Maintained in the source repository; every release has a version, a changelog entry and a
+`manifest.json` with the sha256 of every input and output file.
+
+## Changelog
+
+{_changelog()}
+"""
+
+
+def render_card(out_dir: Path, stats: dict[str, Any] | None = None) -> str:
+    stats = stats or compute_stats(out_dir)
+    meta = yaml.safe_dump(front_matter(out_dir, stats), sort_keys=False, allow_unicode=True, width=100)
+    return f"---\n{meta}---\n{card_body(out_dir, stats)}"
+
+
+def write_card(out_dir: Path) -> None:
+    (out_dir / "README.md").write_text(render_card(out_dir), encoding="utf-8")

@@ -1,0 +1,135 @@
+"""Document → rows of the three configs (plain dicts with label *names*; Features encode them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from builders import __version__
+from builders.record import Document
+
+
+def document_row(doc: Document) -> dict[str, Any]:
+    quality = doc.quality
+    non_blank = [line for line in doc.lines if line.raw.strip()]
+    content = doc.content_lines()
+    return {
+        "id": doc.id,
+        "split": doc.split,
+        "split_rule": doc.split_rule,
+        "title": doc.title.value,
+        "title_zh_hans": doc.title_zh_hans,
+        "title_zh_hant": doc.title_zh_hant,
+        "published_at": doc.published_at.value,
+        "publisher": doc.publisher.value,
+        "author": doc.author.value,
+        "metadata_rules": {
+            "title": doc.title.rule,
+            "published_at": doc.published_at.rule,
+            "publisher": doc.publisher.rule,
+            "author": doc.author.rule,
+        },
+        "script": doc.script,
+        "script_evidence": {
+            "han_chars": int(doc.script_evidence.get("han_chars", 0)),
+            "t2s_changed_share": float(doc.script_evidence.get("t2s_changed_share", 0.0)),
+            "s2t_changed_share": float(doc.script_evidence.get("s2t_changed_share", 0.0)),
+        },
+        "text": doc.text,
+        "text_zh_hans": doc.text_zh_hans,
+        "text_zh_hant": doc.text_zh_hant,
+        "text_spun": doc.text_spun,
+        "conversion": {k: str(doc.conversion.get(k, "")) for k in ("library", "library_version", "to_hans", "to_hant", "phrase_table")},
+        "num_chars": len(doc.text),
+        "num_paragraphs": len(doc.paragraphs),
+        "num_raw_lines": len(non_blank),
+        "num_content_lines": len(content),
+        "quality": {
+            "content_line_share": round(len(content) / len(non_blank), 6) if non_blank else 0.0,
+            "spin_score": float(quality.get("spin_score", 0.0)),
+            "is_spun": bool(quality.get("is_spun", False)),
+            "stuffing_score": float(quality.get("stuffing_score", 0.0)),
+            "is_stuffed": bool(quality.get("is_stuffed", False)),
+            "repairs": len(doc.repairs),
+            "near_duplicate_ids": list(quality.get("near_duplicate_ids", [])),
+        },
+        "repairs": [{"kind": r.kind, "line": r.line, "before": r.before, "after": r.after} for r in doc.repairs],
+        "summaries": [
+            {
+                "language": s.language,
+                "script": s.script,
+                "text": s.text,
+                "method": s.method,
+                "method_version": s.method_version,
+                "provenance": s.provenance,
+                "created": s.created,
+            }
+            for s in doc.summaries
+        ],
+        "summary_zh_hans": _best_summary(doc, "zh", "Hans"),
+        "summary_zh_hant": _best_summary(doc, "zh", "Hant"),
+        "summary_en": _best_summary(doc, "en", "Latn") or None,
+        "summary_source": doc.summary_source,
+        "topics": list(doc.topics),
+        "topics_source": doc.topics_source,
+        "topic_scores": [{"topic": t.topic, "score": float(t.score), "method": t.method} for t in doc.topic_scores],
+        "keywords": list(doc.keywords),
+        "source": {
+            "file": doc.source.file,
+            "sha256": doc.raw_sha256,
+            "encoding": doc.encoding,
+            "format": doc.format,
+            "site": doc.source.site,
+            "url": doc.source.url,
+            "retrieved": doc.source.retrieved,
+            "licence": doc.source.licence,
+        },
+        "builder_version": __version__,
+    }
+
+
+def _best_summary(doc: Document, language: str, script: str) -> str:
+    """The summary of the document's summary_source method in the given language/script."""
+    source = doc.summary_source
+    for summary in doc.summaries:
+        if summary.language == language and summary.script == script and summary.method == source:
+            return summary.text
+    for summary in doc.summaries:  # curated English may exist when the best zh one is automatic
+        if summary.language == language and summary.script == script:
+            return summary.text
+    return ""
+
+
+def paragraph_rows(doc: Document) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f"{doc.id}-p{p.index:04d}",
+            "document_id": doc.id,
+            "split": doc.split,
+            "paragraph_index": p.index,
+            "text": p.text,
+            "text_zh_hans": p.text_zh_hans,
+            "text_zh_hant": p.text_zh_hant,
+            "script": p.script,
+            "num_chars": len(p.text),
+            "near_duplicate_ids": list(p.near_duplicate_ids),
+        }
+        for p in doc.paragraphs
+    ]
+
+
+def line_rows(doc: Document, gold_label: Callable[[int], str | None]) -> list[dict[str, Any]]:
+    """Non-blank raw lines only: blank lines carry no decision worth learning."""
+    return [
+        {
+            "document_id": doc.id,
+            "split": doc.split,
+            "line_number": line.number,
+            "raw_text": line.raw,
+            "label": line.label,
+            "reason": line.reason,
+            "gold_label": gold_label(line.number),
+        }
+        for line in doc.lines
+        if line.raw.strip()
+    ]

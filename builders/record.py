@@ -1,0 +1,132 @@
+"""The records that flow through the pipeline.
+
+A :class:`Document` is created by ingest and handed from stage to stage (clean, enrich,
+annotate, split); each stage fills the fields it owns and returns the document. Export turns
+a finished document into rows of the ``documents``, ``paragraphs`` and ``lines`` configs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LINE_LABELS = ("content", "boilerplate", "spam")
+SCRIPTS = ("Hans", "Hant", "mixed")
+
+
+class BuildError(Exception):
+    """A problem with the build's input: the message names the file (and field) and the reason."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One entry of ``corpus/sources.yaml``."""
+
+    id: str
+    file: str
+    sha256: str
+    site: str | None
+    publisher: str | None
+    url: str | None
+    retrieved: str | None
+    licence: str
+
+
+@dataclass
+class Line:
+    """One raw line of a page, its label and its repaired text."""
+
+    number: int  # 1-based line number in the decoded raw page
+    raw: str
+    text: str  # after repairs; what the clean text is made of when label == "content"
+    label: str = "content"
+    reason: str = "body"
+
+
+@dataclass
+class Repair:
+    """One change made to the text, logged so that every edit can be reviewed."""
+
+    kind: str  # e.g. pinyin-note, gbk-realign, gbk-remove, whitespace, html-tag, spin-restore
+    line: int
+    before: str
+    after: str
+
+
+@dataclass
+class Field:
+    """A metadata value and the rule that produced it (value None means unknown)."""
+
+    value: str | None = None
+    rule: str | None = None
+
+
+@dataclass
+class Summary:
+    language: str  # "zh" or "en"
+    script: str  # "Hans", "Hant" or "Latn"
+    text: str
+    method: str  # e.g. "curated", "lead3", "textrank"
+    method_version: str
+    provenance: str  # "curated" or "automatic"
+    created: str | None = None  # date for curated annotations (from the curated file)
+
+
+@dataclass
+class TopicScore:
+    topic: str  # topic id from schema/topics.yaml
+    score: float
+    method: str
+
+
+@dataclass
+class Paragraph:
+    index: int
+    text: str
+    text_zh_hans: str = ""
+    text_zh_hant: str = ""
+    script: str = "Hans"
+    near_duplicate_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    id: str
+    source: Source
+    raw_sha256: str
+    encoding: str
+    format: str  # "text" or "html"
+    raw_text: str
+    html_meta: dict[str, str] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    # metadata (enrich)
+    title: Field = field(default_factory=Field)
+    published_at: Field = field(default_factory=Field)
+    publisher: Field = field(default_factory=Field)
+    author: Field = field(default_factory=Field)
+    # text (clean + enrich)
+    text: str = ""
+    text_spun: str | None = None  # the spun original when the text was restored
+    text_zh_hans: str = ""
+    text_zh_hant: str = ""
+    title_zh_hans: str | None = None
+    title_zh_hant: str | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    script: str = "Hans"
+    script_evidence: dict[str, Any] = field(default_factory=dict)
+    conversion: dict[str, str] = field(default_factory=dict)
+    quality: dict[str, Any] = field(default_factory=dict)
+    # annotations
+    summaries: list[Summary] = field(default_factory=list)
+    summary_source: str = ""
+    topic_scores: list[TopicScore] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    topics_source: str = ""
+    keywords: list[str] = field(default_factory=list)
+    # split
+    split: str = ""
+    split_rule: str = ""
+
+    def content_lines(self) -> list[Line]:
+        return [line for line in self.lines if line.label == "content"]

@@ -1,0 +1,82 @@
+"""Statistics computed from the *written* Parquet files (never from the builder's memory), so
+that the card and the docs site always describe the published data."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from builders.schema import class_names
+
+
+def parquet_files(out_dir: Path, config: str) -> dict[str, Path]:
+    """split name → Parquet file of a config (split order train, validation, test)."""
+    order = {"train": 0, "validation": 1, "test": 2}
+    files = sorted((out_dir / "data" / config).glob("*.parquet"), key=lambda p: order.get(p.name.split("-")[0], 9))
+    return {p.name.split("-")[0]: p for p in files}
+
+
+def read_rows(out_dir: Path, config: str) -> list[tuple[str, dict[str, Any]]]:
+    rows: list[tuple[str, dict[str, Any]]] = []
+    for split, path in parquet_files(out_dir, config).items():
+        rows.extend((split, r) for r in pq.read_table(path).to_pylist())
+    return rows
+
+
+def _sorted(counter: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def compute_stats(out_dir: Path) -> dict[str, Any]:
+    scripts = class_names("documents", "script")
+    topic_names = class_names("documents", "topics")
+    line_labels = class_names("lines", "label")
+
+    docs = read_rows(out_dir, "documents")
+    paras = read_rows(out_dir, "paragraphs")
+    lines = read_rows(out_dir, "lines")
+
+    per_split: dict[str, dict[str, dict[str, int]]] = {}
+    for config, rows, text_col in (("documents", docs, "text"), ("paragraphs", paras, "text"), ("lines", lines, "raw_text")):
+        table: dict[str, dict[str, int]] = {}
+        for split, row in rows:
+            entry = table.setdefault(split, {"rows": 0, "chars": 0})
+            entry["rows"] += 1
+            entry["chars"] += len(row[text_col])
+        per_split[config] = table
+
+    per_script: dict[str, dict[str, int]] = {}
+    for _, row in docs:
+        entry = per_script.setdefault(scripts[row["script"]], {"documents": 0, "chars": 0, "paragraphs": 0})
+        entry["documents"] += 1
+        entry["chars"] += row["num_chars"]
+        entry["paragraphs"] += row["num_paragraphs"]
+
+    topics = Counter(topic_names[t] for _, row in docs for t in row["topics"])
+    label_counts = Counter(line_labels[row["label"]] for _, row in lines)
+    reasons = Counter(f"{line_labels[row['label']]}:{row['reason']}" for _, row in lines if row["label"] != 0)
+    repairs = Counter(r["kind"] for _, row in docs for r in row["repairs"])
+    total_lines = sum(label_counts.values())
+    return {
+        "documents": len(docs),
+        "paragraphs": len(paras),
+        "lines": total_lines,
+        "characters": sum(row["num_chars"] for _, row in docs),
+        "per_split": per_split,
+        "per_script": dict(sorted(per_script.items())),
+        "topics": {name: topics.get(name, 0) for name in topic_names},
+        "line_labels": {name: label_counts.get(name, 0) for name in line_labels},
+        "removed_line_share": round(1 - label_counts.get("content", 0) / total_lines, 6) if total_lines else 0.0,
+        "removed_reasons": _sorted(reasons),
+        "repairs": _sorted(repairs),
+        "flags": {
+            "spun": sum(1 for _, r in docs if r["quality"]["is_spun"]),
+            "stuffed": sum(1 for _, r in docs if r["quality"]["is_stuffed"]),
+            "with_near_duplicates": sum(1 for _, r in docs if r["quality"]["near_duplicate_ids"]),
+        },
+        "doc_lengths": sorted(row["num_chars"] for _, row in docs),
+        "paragraph_lengths": sorted(row["num_chars"] for _, row in paras),
+    }

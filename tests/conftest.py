@@ -1,0 +1,62 @@
+"""Shared fixtures: one full build per test session, and throw-away copies of the corpus."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Tests never touch the network or the user's Hugging Face cache.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_hf_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    home = tmp_path_factory.mktemp("hf-home")
+    old = os.environ.get("HF_HOME")
+    os.environ["HF_HOME"] = str(home)
+    yield
+    if old is None:
+        os.environ.pop("HF_HOME", None)
+    else:
+        os.environ["HF_HOME"] = old
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def built_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The dataset built once from the repository's corpus (read-only for tests)."""
+    from builders.pipeline import build
+
+    out = tmp_path_factory.mktemp("built") / "dataset"
+    build(out)
+    return out
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    """A private copy of corpus/ that a test may break."""
+    dst = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", dst)
+    return dst
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file below root, by relative path."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

@@ -30,12 +30,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     from builders.pipeline import build
 
     out = Path(args.out)
-    report = build(out, _paths(args))
+    report = build(out, _paths(args), workers=args.workers, progress=args.progress)
     total = sum(sum(v.values()) for v in report.rows.values())
     print(f"built {out} from {report.documents} documents ({total} rows)")
     for config, per in report.rows.items():
         print(f"  {config}: " + ", ".join(f"{s}={n}" for s, n in per.items()))
-    print("  stage seconds: " + ", ".join(f"{k}={v:.2f}" for k, v in report.stage_seconds.items()))
+    print(f"  pages in: {report.documents}, raw MB: {report.raw_bytes / 1e6:.2f}")
+    print("  lines removed: " + ", ".join(f"{k}={v}" for k, v in sorted(report.removed_lines.items())))
+    print("  repairs: " + ", ".join(f"{k}={v}" for k, v in sorted(report.repairs.items())))
+    print("  stage seconds: " + ", ".join(f"{k.strip()}={v:.2f}" for k, v in report.stage_seconds.items()))
     return 0
 
 
@@ -84,6 +87,8 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build the dataset folder")
     b.add_argument("--out", default=str(DEFAULT_OUTPUT), help=f"output folder (default {DEFAULT_OUTPUT})")
     b.add_argument("--corpus", help="corpus folder (default: the repository's corpus/)")
+    b.add_argument("--workers", type=int, default=None, help="worker processes (default: $ZHNEWS_WORKERS or 1)")
+    b.add_argument("--progress", action="store_true", help="show a progress bar")
     b.set_defaults(func=cmd_build)
 
     v = sub.add_parser("validate", help="validate inputs, or a built dataset with --dataset")

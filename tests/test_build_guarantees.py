@@ -27,6 +27,12 @@ def test_two_builds_are_byte_identical(built_dataset: Path, tmp_path: Path) -> N
     assert tree_digest(other) == tree_digest(built_dataset)
 
 
+def test_parallel_build_equals_single_process(built_dataset: Path, tmp_path: Path) -> None:
+    out = tmp_path / "parallel"
+    pipeline.build(out, workers=2)
+    assert tree_digest(out) == tree_digest(built_dataset)
+
+
 def test_raw_files_never_modified(tmp_path: Path, repo_root: Path) -> None:
     raw = repo_root / "corpus" / "raw"
     before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.iterdir()}

@@ -12,12 +12,17 @@ _TEMPLATE = re.compile(r"(\{\{|\}\}|\{%|%\}|\{#|#\})")
 
 
 def md_inline(text: str | None, empty: str = "—") -> str:
-    """Escape text for one inline Markdown span (a table cell, a list item)."""
+    """Escape text for one inline Markdown span (a table cell, a list item).
+
+    HTML-escaped first, then every Markdown special character (including ``{``, ``}`` and
+    ``#``) gets a backslash, which also breaks every template delimiter (``{{`` becomes
+    ``\\{\\{``). The order matters: entities such as ``&#123;`` must not be produced here,
+    because a backslash-escaped ``#`` inside one (``&\\#123;``) shows as literal text in
+    CommonMark renderers such as the Hub's."""
     if text is None or not str(text).strip():
         return empty
     flat = " ".join(str(text).split())
     escaped = html.escape(flat, quote=True)
-    escaped = _TEMPLATE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(1)), escaped)
     return _MD_SPECIAL.sub(r"\\\1", escaped)
 
 
@@ -27,3 +32,8 @@ def html_text(text: str | None) -> str:
         return ""
     escaped = html.escape(str(text), quote=True)
     return _TEMPLATE.sub(lambda m: "".join(f"&#{ord(c)};" for c in m.group(1)), escaped)
+
+
+def html_attr(text: str | None) -> str:
+    """Escape text for a double-quoted HTML attribute value (same rules as element bodies)."""
+    return html_text(text)

@@ -60,3 +60,18 @@ def write_parquet(table: pa.Table, path: Path) -> None:
         write_page_index=True,
         write_statistics=True,
     )
+
+
+def parquet_writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """A streaming writer with the same options as :func:`write_parquet`."""
+    cfg = section("export")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return pq.ParquetWriter(
+        path,
+        schema,
+        compression=cfg["compression"],
+        compression_level=int(cfg["compression_level"]),
+        use_content_defined_chunking=True,
+        write_page_index=True,
+        write_statistics=True,
+    )

@@ -3,6 +3,7 @@ that the card and the docs site always describe the published data."""
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,18 @@ def _sorted(counter: Counter[str]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
+def _summary(values: list[int]) -> dict[str, float]:
+    """min / median / mean / max of a length distribution (zeros for an empty one)."""
+    if not values:
+        return {"min": 0, "median": 0, "mean": 0.0, "max": 0}
+    return {
+        "min": min(values),
+        "median": statistics.median(values),
+        "mean": round(statistics.fmean(values), 1),
+        "max": max(values),
+    }
+
+
 def compute_stats(out_dir: Path) -> dict[str, Any]:
     scripts = class_names("documents", "script")
     topic_names = class_names("documents", "topics")
@@ -55,6 +68,18 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         entry["chars"] += row["num_chars"]
         entry["paragraphs"] += row["num_paragraphs"]
 
+    # config → split → script → rows / characters; lines take their document's script.
+    doc_script = {row["id"]: scripts[row["script"]] for _, row in docs}
+    per_split_script: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
+    for config, rows, text_col in (("documents", docs, "text"), ("paragraphs", paras, "text"), ("lines", lines, "raw_text")):
+        by_split: dict[str, dict[str, dict[str, int]]] = {}
+        for split, row in rows:
+            script = scripts[row["script"]] if "script" in row else doc_script.get(row["document_id"], "unknown")
+            entry = by_split.setdefault(split, {}).setdefault(script, {"rows": 0, "chars": 0})
+            entry["rows"] += 1
+            entry["chars"] += len(row[text_col])
+        per_split_script[config] = {s: dict(sorted(v.items())) for s, v in by_split.items()}
+
     topics = Counter(topic_names[t] for _, row in docs for t in row["topics"])
     label_counts = Counter(line_labels[row["label"]] for _, row in lines)
     reasons = Counter(f"{line_labels[row['label']]}:{row['reason']}" for _, row in lines if row["label"] != 0)
@@ -67,6 +92,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         "characters": sum(row["num_chars"] for _, row in docs),
         "per_split": per_split,
         "per_script": dict(sorted(per_script.items())),
+        "per_split_script": per_split_script,
         "topics": {name: topics.get(name, 0) for name in topic_names},
         "line_labels": {name: label_counts.get(name, 0) for name in line_labels},
         "removed_line_share": round(1 - label_counts.get("content", 0) / total_lines, 6) if total_lines else 0.0,
@@ -76,6 +102,10 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
             "spun": sum(1 for _, r in docs if r["quality"]["is_spun"]),
             "stuffed": sum(1 for _, r in docs if r["quality"]["is_stuffed"]),
             "with_near_duplicates": sum(1 for _, r in docs if r["quality"]["near_duplicate_ids"]),
+        },
+        "length_summary": {
+            "documents": _summary([row["num_chars"] for _, row in docs]),
+            "paragraphs": _summary([row["num_chars"] for _, row in paras]),
         },
         "doc_lengths": sorted(row["num_chars"] for _, row in docs),
         "paragraph_lengths": sorted(row["num_chars"] for _, row in paras),

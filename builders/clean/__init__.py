@@ -1,0 +1,153 @@
+"""Clean: label every line (content / boilerplate / spam, with a reason), repair the text and
+undo spinning. The pipeline calls :func:`line_key` over the whole corpus first (to count in how
+many documents each normalised line occurs), then :func:`clean_document` per document."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from builders.clean.labels import (
+    BLANK,
+    BOILER,
+    META,
+    PROSE,
+    assign_labels,
+    classify_local,
+    find_layout,
+    mark_lists,
+    view,
+)
+from builders.clean.patterns import vocabulary
+from builders.config import section
+from builders.record import Document, Line
+
+METHOD = "rules-v1"  # method id of the line labeller; bump when a rule changes
+
+try:  # the repairs helper's modules; the labeller also works without them (tests, bootstrapping)
+    from builders.clean.repair import repair_line
+except ImportError:  # pragma: no cover - only while repair.py does not exist yet
+    repair_line = None  # type: ignore[assignment]
+try:
+    from builders.clean.spin import process_spin
+except ImportError:  # pragma: no cover
+    process_spin = None  # type: ignore[assignment]
+
+
+def _config() -> dict[str, Any]:
+    return section("cleaning")
+
+
+def line_key(text: str) -> int | None:
+    """64-bit hash of a normalised line (CCNet style), None for lines too short to count.
+
+    Normalisation: NFKC, lowercase, every digit to 0, punctuation / symbols / whitespace
+    dropped. The key is a signed 64-bit integer (fits int64 columns and numpy arrays).
+    """
+    norm = unicodedata.normalize("NFKC", text).lower()
+    kept = []
+    for ch in norm:
+        cat = unicodedata.category(ch)
+        if cat[0] in "PSZC":
+            continue
+        kept.append("0" if cat == "Nd" else ch)
+    if len(kept) < int(_config()["line_key_min_chars"]):
+        return None
+    digest = hashlib.blake2b("".join(kept).encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def count_line_keys(docs: Iterable[Document]) -> Counter[int]:
+    """In how many distinct documents each line key occurs (the index clean_document needs)."""
+    counts: Counter[int] = Counter()
+    for doc in docs:
+        keys = {line_key(line.raw) for line in doc.lines}
+        keys.discard(None)
+        counts.update(keys)  # type: ignore[arg-type]
+    return counts
+
+
+def _repeat_threshold(n_docs: int, cfg: Mapping[str, Any]) -> int:
+    return max(int(cfg["repeat_min_docs"]), math.ceil(float(cfg["repeat_min_share"]) * n_docs))
+
+
+def label_lines(
+    lines: list[Line],
+    line_doc_counts: Mapping[int, int] | None = None,
+    n_docs: int = 0,
+    meta_title: str | None = None,
+) -> None:
+    """Set label and reason on every line (in place). Features come from line.text (the
+    repaired text), cross-corpus repetition from line.raw (what the pipeline counted)."""
+    cfg = _config()
+    vocab = vocabulary()
+    views = [classify_local(view(i, line.text), vocab, cfg) for i, line in enumerate(lines)]
+    if line_doc_counts:
+        threshold = _repeat_threshold(n_docs, cfg)
+        for lv, line in zip(views, lines, strict=True):
+            if lv.kind == BLANK or lv.kind == "spam":
+                continue
+            key = line_key(line.raw)
+            # A long prose sentence seen in many pages is syndicated text, not site furniture.
+            long_prose = lv.kind == PROSE and lv.chars >= int(cfg["long_line_chars"])
+            if key is not None and line_doc_counts.get(key, 0) >= threshold and not long_prose:
+                lv.kind = BOILER if lv.kind != META else META
+                lv.reason = "repeated-across-corpus"
+    mark_lists(views, cfg)
+    layout = find_layout(views, cfg, meta_title)
+    for line, (label, reason) in zip(lines, assign_labels(views, layout, cfg), strict=True):
+        line.label, line.reason = label, reason
+
+
+def _meta_title(doc: Document) -> str | None:
+    for key in ("og:title", "twitter:title", "title"):
+        value = doc.html_meta.get(key)
+        if value and value.strip():
+            return value.strip()
+    return None
+
+
+def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: int) -> Document:
+    """Label, repair and (where spun) restore one document; fills doc.lines, doc.repairs,
+    doc.text, doc.text_spun and the spin / stuffing entries of doc.quality."""
+    for line in doc.lines:
+        if repair_line is not None and line.raw.strip():
+            text, repairs = repair_line(line.raw, line.number)
+            line.text = text
+            doc.repairs.extend(repairs)
+        else:
+            line.text = line.raw
+    label_lines(doc.lines, line_doc_counts, n_docs, _meta_title(doc))
+
+    content = [line for line in doc.lines if line.label == "content"]
+    texts = {line.number: line.text for line in content}
+    spun_texts: dict[int, str] | None = None
+    quality: dict[str, Any] = {"spin_score": 0.0, "is_spun": False, "stuffing_score": 0.0, "is_stuffed": False}
+    if process_spin is not None and content:
+        result = process_spin(content)
+        texts.update(result.texts)
+        doc.repairs.extend(result.repairs)
+        if result.is_spun:
+            spun_texts = {n: result.spun_texts.get(n, texts[n]) for n in texts}
+        quality = {
+            "spin_score": float(result.spin_score),
+            "is_spun": bool(result.is_spun),
+            "stuffing_score": float(result.stuffing_score),
+            "is_stuffed": bool(result.is_stuffed),
+        }
+    for line in content:
+        line.text = texts[line.number]
+    order = [line.number for line in content]
+    doc.text = "\n\n".join(texts[n].strip() for n in order if texts[n].strip())
+    doc.text_spun = (
+        "\n\n".join(spun_texts[n].strip() for n in order if spun_texts[n].strip()) if spun_texts else None
+    )
+    doc.quality.update(quality)
+    return doc
+
+
+__all__ = ["METHOD", "clean_document", "count_line_keys", "label_lines", "line_key"]

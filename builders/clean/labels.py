@@ -1,0 +1,475 @@
+"""Line labels: content / boilerplate / spam, each with a reason code.
+
+Three passes (docs/cleaning.md has the details and the reason codes):
+
+1. Local: every line on its own — vocabulary (disclaimers, ICP numbers, toolbars, spam),
+   shape (terminal punctuation after closing quotes, length, share of Han characters,
+   separators, counters, dates) and cross-corpus repetition.
+2. Lists: runs of short items held together by list furniture (bullets, "source 浏览 N",
+   user names, relative times, vote buttons) are link lists or comment widgets, even where an
+   item reads like prose (a teaser cut with "...").
+3. Context: the page is cut into blocks at hard boundaries (menus, disclaimers, list runs, ...);
+   the block with the most prose is the article, from its first prose line after the title to
+   its last prose line. Inside it, short unpunctuated lines are section headings (content);
+   outside it everything is boilerplate. The title line is found near the top and labelled
+   boilerplate ("title"); later lines that repeat it are "duplicated-title".
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from builders.clean.patterns import (
+    BULLETS,
+    CLOSERS,
+    COUNTER_RE,
+    CRUMB_SEPARATORS_RE,
+    DATE_RE,
+    HAN_RE,
+    NAV_SEPARATORS_RE,
+    NUMBER_RE,
+    RELATIVE_TIME_RE,
+    TERMINAL,
+    TOKEN_SPLIT_RE,
+    USERNAME_RE,
+    Vocabulary,
+    vocabulary,
+)
+
+# Kinds of line after the local pass.
+BLANK, SPAM, BOILER, META, PROSE, SHORT, NUMBER = "blank", "spam", "boiler", "meta", "prose", "short", "number"
+
+# Boilerplate reasons that end a block of text: what follows them is a different part of the page.
+HARD_REASONS = frozenset(
+    {
+        "navigation",
+        "breadcrumb",
+        "disclaimer",
+        "copyright",
+        "licence-icp",
+        "related-links",
+        "comment-widget",
+        "share-toolbar",
+        "keywords-line",
+        "repeated-across-corpus",
+    }
+)
+# Reasons of lines that may carry a byline date / name (metadata reads them).
+BYLINE_REASONS = frozenset({"byline", "view-counter"})
+
+
+@dataclass
+class LineView:
+    """What the labeller knows about one line."""
+
+    index: int  # position in doc.lines
+    text: str  # NFKC-normalised, stripped (full-width digits and letters folded)
+    chars: int  # characters without whitespace
+    han_share: float
+    terminal: bool  # ends with sentence-final punctuation (after closing quotes/brackets)
+    truncated: bool  # ends with "..." / "…": a teaser cut short
+    kind: str = SHORT
+    reason: str = "short-fragment"
+    list_item: bool = False
+
+    @property
+    def hard(self) -> bool:
+        return self.kind in (BOILER, META) and self.reason in HARD_REASONS
+
+
+def normalise(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def view(index: int, text: str) -> LineView:
+    norm = normalise(text)
+    compact = "".join(norm.split())
+    chars = len(compact)
+    han = len(HAN_RE.findall(compact))
+    tail = norm.rstrip(CLOSERS + " ")
+    truncated = tail.endswith(("...", "。。。")) or (tail.endswith("…") and not tail.endswith("……"))
+    terminal = bool(tail) and tail[-1] in TERMINAL and not truncated
+    return LineView(
+        index=index,
+        text=norm,
+        chars=chars,
+        han_share=han / chars if chars else 0.0,
+        terminal=terminal,
+        truncated=truncated,
+    )
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in TOKEN_SPLIT_RE.split(text.lower()) if t]
+
+
+def _widget_reason(text: str, vocab: Vocabulary) -> str | None:
+    """share-toolbar / comment-widget when the line is made only of buttons (and numbers)."""
+    tokens = _tokens(text)
+    if not tokens:
+        return None
+    toolbar, vote = vocab.words("toolbar_words"), vocab.words("vote_words")
+    words = [t for t in tokens if not t.isdigit()]
+    if not words or not all(t in toolbar or t in vote for t in words):
+        return None
+    return "comment-widget" if any(t in vote for t in words) else "share-toolbar"
+
+
+def _is_navigation(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
+    text = lv.text
+    if vocab.has("navigation_strong", text):
+        return True
+    segments = [s for s in NAV_SEPARATORS_RE.split(text) if s]
+    if len(segments) >= int(cfg["nav_min_segments"]):
+        mean = sum(len(s) for s in segments) / len(segments)
+        if mean <= float(cfg["nav_max_mean_segment"]) and not lv.terminal:
+            return True
+    # Space-separated menus ("首页 新闻 财经 科技"): every token a menu word.
+    tokens = text.split()
+    nav_words = vocab.words("navigation_words")
+    return len(tokens) >= int(cfg["nav_min_segments"]) and all(t.lower() in nav_words for t in tokens)
+
+
+def _is_breadcrumb(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
+    if vocab.has("breadcrumb", lv.text) and lv.chars <= int(cfg["byline_max_chars"]):
+        return True
+    segments = [s for s in CRUMB_SEPARATORS_RE.split(lv.text) if s]
+    if len(segments) >= 3 and any(sep in lv.text for sep in (">", "›", "»")):
+        return max(len(s) for s in segments) <= int(cfg["nav_max_mean_segment"]) and not lv.terminal
+    return False
+
+
+def _is_byline(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
+    if lv.chars > int(cfg["byline_max_chars"]) or lv.text.endswith("。"):
+        return False
+    if DATE_RE.search(lv.text):
+        return True
+    label = vocab.starts("byline_labels", lv.text.lstrip("(（【["))
+    if label is not None:
+        rest = lv.text.lstrip("(（【[")[len(label) :].lstrip()
+        # "文/何伊然", "来源：新华社", "记者 张三": the label is followed by a separator or a name.
+        if rest[:1] in ("/", ":", "|", "丨", "｜") or (label in vocab.words("byline_labels") and lv.chars <= 20):
+            return label != "文" or rest[:1] in ("/", ":", "|", "丨", "｜")
+    # "作者: X" inside a line of byline fields
+    return any(f" {label}:" in f" {lv.text}" or f" {label}/" in f" {lv.text}" for label in ("作者", "来源", "來源"))
+
+
+def _strip_bullet(text: str) -> tuple[bool, str]:
+    if text and text[0] in BULLETS and (len(text) == 1 or text[1] == " "):
+        return True, text[1:].strip()
+    return False, text
+
+
+def classify_local(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> LineView:
+    """Kind and tentative reason of one line, looking at nothing else."""
+    text = lv.text
+    if not text:
+        lv.kind, lv.reason = BLANK, "blank"
+        return lv
+    spam = vocab.spam_score(text)
+    prose_like = lv.terminal and lv.chars >= int(cfg["long_line_chars"])
+    if spam >= int(cfg["spam_prose_min_score"] if prose_like else cfg["spam_min_score"]):
+        lv.kind, lv.reason = SPAM, "injected-spam"
+        return lv
+
+    def boiler(reason: str, kind: str = BOILER) -> LineView:
+        lv.kind, lv.reason = kind, reason
+        return lv
+
+    short_line = lv.chars <= int(cfg["disclaimer_max_chars"])
+    bulleted, rest = _strip_bullet(text)
+    if bulleted:
+        if not rest:
+            return boiler("list-marker", META)
+        if len(rest) <= 24 and not (lv.terminal and lv.chars >= int(cfg["long_line_chars"])):
+            # "- caffycat", "- 4 小时前", "- 支持": furniture of a feed or a comment widget
+            if RELATIVE_TIME_RE.match(rest) or _widget_reason(rest, vocab) or USERNAME_RE.match(rest):
+                return boiler("comment-widget", META)
+        text = rest
+    if _is_breadcrumb(lv, vocab, cfg):
+        return boiler("breadcrumb")
+    if short_line and vocab.has("licence_icp", text):
+        return boiler("licence-icp")
+    if short_line and vocab.has("copyright", text) and not lv.terminal or vocab.has("copyright", text[:12]):
+        return boiler("copyright")
+    body = text.lstrip("(（【[ ")
+    if short_line and (vocab.starts("disclaimer_start", body) or vocab.has("disclaimer_phrases", text)):
+        return boiler("disclaimer")
+    if _is_navigation(lv, vocab, cfg):
+        return boiler("navigation")
+    header = text.rstrip(":：>》»›→ ")
+    if lv.chars <= 14 and vocab.starts("related_header", header) and not lv.terminal:
+        return boiler("related-links")
+    if lv.chars <= 20 and vocab.has("comment_header", header) and not lv.terminal:
+        return boiler("comment-widget")
+    keyword_label = vocab.starts("keywords_label", text)
+    if keyword_label and text[len(keyword_label) :].lstrip()[:1] in (":", "：", "") and lv.chars <= 80:
+        return boiler("keywords-line")
+    excerpt_label = vocab.starts("excerpt_label", text)
+    if excerpt_label and not lv.terminal and lv.chars > len(excerpt_label) + 4:
+        return boiler("excerpt")
+    if lv.chars <= 12 and vocab.has("ad", text) and not lv.terminal:
+        return boiler("ad")
+    if lv.chars <= int(cfg["caption_max_chars"]) and _is_image_marker(text, vocab):
+        return boiler("image-caption")
+    if lv.chars <= int(cfg["widget_max_chars"]):
+        widget = _widget_reason(text, vocab)
+        if widget:
+            return boiler(widget, META if widget == "comment-widget" else BOILER)
+    if RELATIVE_TIME_RE.match(text):
+        return boiler("comment-widget", META)
+    if _is_byline(lv, vocab, cfg):
+        return boiler("byline")
+    if lv.chars <= int(cfg["counter_line_max_chars"]) and COUNTER_RE.search(text) and not lv.terminal:
+        return boiler("view-counter", META)
+    if NUMBER_RE.match(text):
+        lv.kind, lv.reason = NUMBER, "view-counter"
+        return lv
+    han_ok = lv.han_share >= float(cfg["min_han_share"])
+    if lv.terminal and lv.chars >= int(cfg["prose_min_chars"]) and han_ok:
+        lv.kind, lv.reason = PROSE, "body"
+    elif lv.chars >= int(cfg["long_line_chars"]) and han_ok and not lv.truncated:
+        lv.kind, lv.reason = PROSE, "body"  # a paragraph that lost its full stop
+    else:
+        lv.kind, lv.reason = SHORT, "short-fragment"
+    return lv
+
+
+def _is_image_marker(text: str, vocab: Vocabulary) -> bool:
+    inner = text.strip("()（）[]【】 ")
+    if not inner:
+        return False
+    marker = vocab.starts("image_marker", inner)
+    if marker and (len(inner) <= 6 or inner[len(marker) :][:1] in (":", "：", " ", "/")):
+        return True
+    # "(新华社记者 张三 摄)", "图/视觉中国"
+    return (text[:1] in "(（" and inner.endswith(("摄", "攝"))) or inner.startswith(("图/", "圖/"))
+
+
+def mark_lists(views: list[LineView], cfg: Mapping[str, Any]) -> None:
+    """Link lists and comment feeds: short items next to list furniture (META lines)."""
+    nonblank = [v for v in views if v.kind != BLANK]
+    max_item = int(cfg["list_item_max_chars"])
+    for pos, lv in enumerate(nonblank):
+        if lv.kind in (META, SPAM) or lv.hard:
+            continue
+        prev_meta = pos > 0 and nonblank[pos - 1].kind == META
+        next_meta = pos + 1 < len(nonblank) and nonblank[pos + 1].kind == META
+        if (prev_meta or next_meta) and (lv.chars <= max_item or lv.truncated):
+            lv.list_item = True
+    # Keep only runs (over non-blank lines) with enough items; a lone "-" is not a list.
+    run: list[LineView] = []
+
+    def close(run: list[LineView]) -> None:
+        items = [v for v in run if v.list_item]
+        if len(items) >= int(cfg["list_min_items"]):
+            for v in items:
+                v.kind, v.reason = BOILER, "related-links"
+            for v in run:
+                if v.kind == META and v.reason not in HARD_REASONS:
+                    v.reason = v.reason if v.reason in ("comment-widget", "view-counter") else "related-links"
+                # every line of a long list ends blocks, like a menu
+                v.kind = BOILER if v.kind != META else META
+        else:
+            for v in items:
+                v.list_item = False
+
+    for lv in nonblank:
+        if lv.kind == META or lv.list_item:
+            run.append(lv)
+        else:
+            close(run)
+            run = []
+    close(run)
+
+
+def _in_list_run(lv: LineView) -> bool:
+    return lv.reason in ("related-links", "list-marker", "comment-widget", "view-counter") and lv.kind in (
+        BOILER,
+        META,
+    )
+
+
+@dataclass
+class Layout:
+    """Where the article is: indices into doc.lines (None when the page has no prose)."""
+
+    start: int | None
+    end: int | None
+    title: int | None
+
+
+def find_layout(
+    views: list[LineView], cfg: Mapping[str, Any], meta_title: str | None = None
+) -> Layout:
+    nonblank = [v for v in views if v.kind != BLANK]
+    if not nonblank:
+        return Layout(None, None, None)
+
+    def is_boundary(v: LineView) -> bool:
+        return v.hard or (v.kind in (BOILER, META) and _in_list_run(v) and v.reason != "view-counter")
+
+    # Blocks: runs of non-blank lines between boundary lines.
+    blocks: list[list[LineView]] = []
+    gaps: list[list[LineView]] = [[]]  # boundary lines before each block
+    current: list[LineView] = []
+    for v in nonblank:
+        if is_boundary(v):
+            if current:
+                blocks.append(current)
+                gaps.append([])
+                current = []
+            gaps[-1].append(v)
+        else:
+            current.append(v)
+    if current:
+        blocks.append(current)
+
+    def mass(block: list[LineView]) -> int:
+        return sum(v.chars for v in block if v.kind == PROSE)
+
+    if not blocks or max(mass(b) for b in blocks) == 0:
+        title = _find_title(nonblank, None, cfg, meta_title)
+        return Layout(None, None, title)
+    main = max(range(len(blocks)), key=lambda i: (mass(blocks[i]), -i))
+    first, last = main, main
+    main_mass = mass(blocks[main])
+    share = float(cfg["extend_min_share"])
+
+    def joinable(gap: list[LineView], block: list[LineView]) -> bool:
+        # One stray boundary line (an inline "相关阅读" box) between two prose blocks.
+        if len(gap) > 1 or any(v.reason in ("comment-widget", "disclaimer", "copyright", "licence-icp") for v in gap):
+            return False
+        return sum(1 for v in block if v.kind == PROSE) >= 2 and mass(block) >= share * main_mass
+
+    while last + 1 < len(blocks) and joinable(gaps[last + 1], blocks[last + 1]):
+        last += 1
+    while first > 0 and joinable(gaps[first], blocks[first - 1]):
+        first -= 1
+    region = [v for b in blocks[first : last + 1] for v in b]
+    start = _find_start(region, cfg)
+    title = _find_title(nonblank, start, cfg, meta_title)
+    if title is not None and start is not None and title >= start:
+        start = _find_start([v for v in region if v.index > title], cfg)
+    end = max((v.index for v in region if v.kind == PROSE), default=None)
+    if start is not None and end is not None and end < start:
+        end = start
+    return Layout(start, end, title)
+
+
+def _find_start(region: Sequence[LineView], cfg: Mapping[str, Any]) -> int | None:
+    prose = [i for i, v in enumerate(region) if v.kind == PROSE]
+    look, need = int(cfg["start_lookahead"]), int(cfg["start_min_prose"])
+    for i in prose:
+        ahead = region[i + 1 : i + 1 + look]
+        if sum(1 for v in ahead if v.kind == PROSE) >= min(need, len(prose) - 1):
+            return region[i].index
+    return region[prose[0]].index if prose else None
+
+
+def title_key(text: str) -> str:
+    return "".join(ch for ch in normalise(text).lower() if ch.isalnum())
+
+
+def _find_title(
+    nonblank: Sequence[LineView], start: int | None, cfg: Mapping[str, Any], meta_title: str | None
+) -> int | None:
+    window = list(nonblank[: int(cfg["title_search_lines"])])
+    if meta_title:
+        key = title_key(meta_title)
+        for v in window:
+            line_key = title_key(v.text)
+            if len(line_key) >= 2 and (line_key == key or (len(line_key) >= 4 and line_key in key)):
+                return v.index
+    lo, hi = int(cfg["title_min_chars"]), int(cfg["title_max_chars"])
+    candidates = [
+        v
+        for v in window
+        if v.kind in (PROSE, SHORT)
+        and not v.list_item
+        and lo <= v.chars <= hi
+        and v.han_share >= float(cfg["min_han_share"])
+        and not v.text.rstrip(CLOSERS).endswith(("。", ",", "，", ":", "：", "；", ";"))
+        and (start is None or v.index <= start)
+    ]
+    if not candidates:
+        return None
+    pos = {v.index: i for i, v in enumerate(nonblank)}
+    span = int(cfg["title_byline_window"])
+    for v in candidates:
+        following = nonblank[pos[v.index] + 1 : pos[v.index] + 1 + span]
+        if any(w.reason in BYLINE_REASONS for w in following):
+            return v.index
+    # No byline: the first candidate after the last page-furniture line above the article.
+    last_hard = max((v.index for v in window if v.hard and (start is None or v.index < start)), default=-1)
+    after = [v for v in candidates if v.index > last_hard]
+    return (after or candidates)[0].index
+
+
+def assign_labels(views: list[LineView], layout: Layout, cfg: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Final (label, reason) per line, from local kinds and the article layout."""
+    out: list[tuple[str, str]] = []
+    title_text = views[layout.title].text if layout.title is not None else None
+    title_keys = set()
+    if title_text:
+        title_keys = {title_key(title_text), title_key(strip_title_tag(title_text, cfg))}
+    heading_max = int(cfg["heading_max_chars"])
+    for v in views:
+        inside = layout.start is not None and layout.end is not None and layout.start <= v.index <= layout.end
+        if v.kind == BLANK:
+            out.append(("boilerplate", "blank"))
+        elif v.kind == SPAM:
+            out.append(("spam", v.reason))
+        elif layout.title is not None and v.index == layout.title:
+            out.append(("boilerplate", "title"))
+        elif title_keys and v.index > layout.title and title_key(v.text) in title_keys:  # type: ignore[operator]
+            out.append(("boilerplate", "duplicated-title"))
+        elif v.kind in (BOILER, META):
+            out.append(("boilerplate", v.reason))
+        elif inside:
+            if v.kind == PROSE:
+                out.append(("content", "body"))
+            elif v.chars <= heading_max or v.kind == NUMBER:
+                out.append(("content", "section-heading"))
+            else:
+                out.append(("content", "body"))
+        elif v.kind == NUMBER:
+            out.append(("boilerplate", "view-counter"))
+        elif v.list_item:
+            out.append(("boilerplate", "related-links"))
+        elif layout.start is not None and v.index < layout.start:
+            out.append(("boilerplate", "page-header" if v.kind == PROSE else "short-fragment"))
+        else:
+            out.append(("boilerplate", "page-footer" if v.kind == PROSE else "short-fragment"))
+    _caption_after_marker(views, out, cfg)
+    return out
+
+
+def _caption_after_marker(views: list[LineView], out: list[tuple[str, str]], cfg: Mapping[str, Any]) -> None:
+    """The short unpunctuated line right after an image marker is the caption."""
+    nonblank = [v for v in views if v.kind != BLANK]
+    for a, b in zip(nonblank, nonblank[1:], strict=False):
+        if (
+            out[a.index] == ("boilerplate", "image-caption")
+            and out[b.index][0] == "content"
+            and not b.terminal
+            and b.chars <= int(cfg["caption_max_chars"])
+        ):
+            out[b.index] = ("boilerplate", "image-caption")
+
+
+def strip_title_tag(text: str, cfg: Mapping[str, Any]) -> str:
+    """Drop a column tag an aggregator appends after the headline: "...如何破解? 世界快消息"."""
+    norm = text.strip()
+    limit = int(cfg["title_tag_max_chars"])
+    for i in range(len(norm) - 1, 0, -1):
+        if norm[i] in "?!？！" :
+            tail = norm[i + 1 :]
+            if tail[:1].isspace() and tail.strip() and len(tail.strip()) <= limit:
+                if all(HAN_RE.match(ch) for ch in tail.strip()):
+                    return norm[: i + 1]
+            break
+    return norm

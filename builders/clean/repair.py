@@ -1,0 +1,496 @@
+"""Line-level text repairs: pinyin notes, GBK runs decoded out of step, HTML debris, whitespace
+and the punctuation policy for CJK text (docs/repairs.md).
+
+``repair_line`` is pure: it never raises, returns the repaired text and a log of
+:class:`~builders.record.Repair` entries (one per change, with the smallest span that still shows
+where the change was), and is idempotent (repairing its output changes nothing). The raw line is
+kept by the caller, so every repair here can be reviewed against it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from builders.config import section
+from builders.record import Repair
+
+LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+HAN_RE = re.compile(f"[{HAN}]")
+# Full-width punctuation that carries its own spacing in CJK typesetting.
+CJK_PUNCT = "，。、；：！？（）【】《》〈〉「」『』〔〕…—～·"
+CURLY = "“”‘’"
+
+Change = tuple[str, str, str]  # kind, before, after
+Step = Callable[[str], tuple[str, list[Change]]]
+
+
+@cache
+def _cfg() -> dict[str, Any]:
+    return section("repairs")
+
+
+def is_han(ch: str) -> bool:
+    return bool(HAN_RE.fullmatch(ch))
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def _sub(pattern: re.Pattern[str], text: str, kind: str, repl: Callable[[re.Match[str]], str],
+         context: int = 1) -> tuple[str, list[Change]]:
+    """re.sub that logs each replacement with ``context`` characters on each side (so that a
+    deletion still shows where it happened)."""
+    changes: list[Change] = []
+    out: list[str] = []
+    last = 0
+    for m in pattern.finditer(text):
+        new = repl(m)
+        if new == m.group(0):
+            continue
+        a, b = m.start(), m.end()
+        left = text[max(0, a - context):a]
+        right = text[b:b + context]
+        changes.append((kind, left + m.group(0) + right, left + new + right))
+        out.append(text[last:a])
+        out.append(new)
+        last = b
+    if not changes:
+        return text, []
+    out.append(text[last:])
+    return "".join(out), changes
+
+
+# --------------------------------------------------------------------------- control, zero-width
+
+# C0 and C1 controls and DEL. Tab and the line/paragraph separators become spaces (whitespace).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_SPACE_LIKE_RE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+
+
+def _controls(text: str) -> tuple[str, list[Change]]:
+    text, c1 = _sub(_SPACE_LIKE_RE, text, "whitespace", lambda m: " ")
+    text, c2 = _sub(_CONTROL_RE, text, "control", lambda m: "")
+    text, c3 = _sub(_ZERO_WIDTH_RE, text, "whitespace", lambda m: "")
+    # Surrogates cannot be encoded anywhere downstream (Parquet, JSON): drop them.
+    text, c4 = _sub(re.compile("[\ud800-\udfff]"), text, "control", lambda m: "")
+    return text, c1 + c2 + c3 + c4
+
+
+# --------------------------------------------------------------------------- HTML debris
+
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_TAG_NAMES = (
+    "a|abbr|b|big|blockquote|body|br|center|code|dd|div|dl|dt|em|font|footer|h[1-6]|head|header|hr|"
+    "html|i|iframe|img|input|label|li|link|meta|nav|ol|p|pre|script|section|small|source|span|"
+    "strong|style|sub|sup|table|tbody|td|th|thead|tr|u|ul|article|figure|figcaption|video|wbr"
+)
+# A complete tag, a comment, or a closing/void tag that lost its "<" (e.g. "/p>" after a GBK run).
+_TAG_RE = re.compile(
+    rf"<!--.*?-->|</?(?:{_TAG_NAMES})(?:\s[^<>]*)?/?>|(?<![A-Za-z0-9<])/(?:{_TAG_NAMES})\s*>"
+    rf"|<(?:{_TAG_NAMES})\s*/?$",
+    re.IGNORECASE,
+)
+
+
+def _entity(m: re.Match[str]) -> str:
+    value = html.unescape(m.group(0))
+    # Code points that cannot be stored (surrogates, out of range) become nothing.
+    return value if value != m.group(0) and not re.search("[\ud800-\udfff]", value) else m.group(0)
+
+
+def _html(text: str) -> tuple[str, list[Change]]:
+    text, c1 = _sub(_ENTITY_RE, text, "html-entity", _entity)
+    text, c2 = _sub(_TAG_RE, text, "html-tag", lambda m: "")
+    return text, c1 + c2
+
+
+# --------------------------------------------------------------------------- UTF-8 read as cp1252
+
+_LATIN_MOJIBAKE_RE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+                                "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030"
+                                "\u2039\u203a\u20ac\u2122]{1,3}(?:[\u00c2-\u00f4][\u0080-\u00bf\u0152"
+                                "\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+                                "\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]{1,3})*")
+
+
+def _latin_mojibake(m: re.Match[str]) -> str:
+    run = m.group(0)
+    for codec in ("cp1252", "latin-1"):
+        try:
+            fixed = run.encode(codec).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            continue
+        # Only accept when it yields CJK: a real Latin word with accents must stay as it is.
+        if any(is_han(c) or c in CJK_PUNCT for c in fixed):
+            return fixed
+    return run
+
+
+# --------------------------------------------------------------------------- pinyin notes
+
+
+@cache
+def pinyin_syllables() -> frozenset[str]:
+    """Tone-marked (and neutral-tone) Hanyu Pinyin syllables, from the lexicon data file."""
+    out: set[str] = set()
+    with (LEXICON_DIR / "pinyin_syllables.tsv").open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or line.startswith("syllable\t"):
+                continue
+            syllable = line.split("\t", 1)[0].strip()
+            if syllable:
+                out.add(unicodedata.normalize("NFC", syllable))
+    return frozenset(out)
+
+
+_TONE_MARKS = set("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ")
+# Candidate notes: 1-4 lower-case Latin syllables (letters incl. ü and tone marks) in ASCII or
+# full-width brackets, directly after a Han character. The syllable check happens in code.
+_SYL = r"[a-zü\u00e0-\u01dc\u0300-\u030c\u1e3f]{1,7}"
+_NOTE_RE = re.compile(rf"(?<=[{HAN}])[(（]({_SYL}(?:[ '’]{_SYL}){{0,3}})[)）]")
+# A lost character's trace: "?" (the unencodable byte) plus its note's syllable(s) and ")".
+_LOST_RE = re.compile(rf"\?[(（]?({_SYL}(?: {_SYL}){{0,3}})[)）]")
+
+
+def is_pinyin_note(body: str) -> bool:
+    """True when ``body`` is 1-4 pinyin syllables with at least one tone mark.
+
+    The tone mark is what separates a converter's note from English in brackets: every English
+    word in brackets that happens to spell a syllable (``(an)``, ``(long)``) has none."""
+    body = unicodedata.normalize("NFC", body)
+    syllables = [s for s in re.split(r"[ '’]", body) if s]
+    if not syllables or len(syllables) > 4:
+        return False
+    inventory = pinyin_syllables()
+    if not all(s in inventory for s in syllables):
+        return False
+    return any(c in _TONE_MARKS for c in body)
+
+
+def _pinyin_notes(text: str) -> tuple[str, list[Change]]:
+    return _sub(_NOTE_RE, text, "pinyin-note",
+                lambda m: "" if is_pinyin_note(m.group(1)) else m.group(0), context=1)
+
+
+# --------------------------------------------------------------------------- GBK out of step
+
+
+def _gbk_width(ch: str) -> int:
+    try:
+        return len(ch.encode("gbk"))
+    except UnicodeEncodeError:
+        return 0
+
+
+@cache
+def _gb2312_level(ch: str) -> int:
+    """1 or 2 for GB2312 level-1 / level-2 hanzi (the 3,755 / 3,008 most common), else 0."""
+    try:
+        b = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return 0
+    if len(b) != 2:
+        return 0
+    if 0xB0 <= b[0] <= 0xD7:
+        return 1
+    if 0xD8 <= b[0] <= 0xF7:
+        return 2
+    return 0
+
+
+@cache
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def _s2t() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _junk(ch: str) -> bool:
+    """Characters that a GBK shift produces and Chinese news prose does not contain."""
+    o = ord(ch)
+    return (
+        0x3100 <= o <= 0x312F or 0x31A0 <= o <= 0x31BF  # bopomofo
+        or 0xE000 <= o <= 0xF8FF  # private use (GBK user-defined areas)
+        or o == 0xFFFD
+        or 0x2500 <= o <= 0x257F  # box drawing
+        or 0x0370 <= o <= 0x03FF or 0x0400 <= o <= 0x04FF  # Greek, Cyrillic
+        or ch in "ɑɡ"
+        or (0x00E0 <= o <= 0x01DC and ch in _TONE_MARKS | set("üê"))  # pinyin letters
+        or 0x2460 <= o <= 0x24FF  # enclosed numerals ⑴ ⒈
+        or 0x3220 <= o <= 0x3243  # parenthesized ideographs ㈠
+        or 0x2170 <= o <= 0x217F  # small roman numerals
+        or 0xFE30 <= o <= 0xFE4F  # vertical forms
+    )
+
+
+def _char_score(ch: str) -> float:
+    """How plausible ``ch`` is in Chinese news prose (frequency proxy: GB2312 level after t2s)."""
+    if ch.isascii():
+        return 0.5
+    if _junk(ch):
+        return -3.0
+    if is_han(ch):
+        level = _gb2312_level(_t2s().convert(ch)) or _gb2312_level(ch)
+        return {1: 1.0, 2: 0.2}.get(level, -1.0)
+    if ch in CJK_PUNCT or ch in CURLY:
+        return 0.5
+    return -1.0
+
+
+def _realign(run: str, following: str) -> tuple[str, bool] | None:
+    """Decode ``run``'s GBK bytes one byte later. Returns (text, consumed_following) or None when
+    the bytes are not GBK (so the run is not a shifted GBK run)."""
+    try:
+        data = run.encode("gbk")[1:]
+    except UnicodeEncodeError:
+        return None
+    out: list[str] = []
+    i = 0
+    consumed = False
+    while i < len(data):
+        b = data[i]
+        if b < 0x80:
+            out.append(chr(b))
+            i += 1
+            continue
+        if i + 1 < len(data):
+            try:
+                out.append(data[i:i + 2].decode("gbk"))
+            except UnicodeDecodeError:
+                return None
+            i += 2
+            continue
+        # The last byte is a lead byte: its partner is the next raw character when that is an
+        # ASCII byte in GBK's trail range (the run "falls back in step" there); else it is lost.
+        if following and 0x40 <= ord(following) <= 0x7E:
+            try:
+                out.append((data[i:] + following.encode("ascii")).decode("gbk"))
+                consumed = True
+            except UnicodeDecodeError:
+                pass
+        i += 1
+    return "".join(out), consumed
+
+
+def _plausible(text: str) -> bool:
+    cjk = [c for c in text if not c.isascii()]
+    if not any(is_han(c) for c in cjk):
+        return False
+    if any(_junk(c) for c in cjk):
+        return False
+    common = sum(1 for c in cjk if _char_score(c) >= 0.5)
+    return common / len(cjk) >= float(_cfg()["gbk_min_common_share"])
+
+
+def _looks_hant(text: str) -> bool:
+    changed = sum(1 for c in text if is_han(c) and _t2s().convert(c) != c)
+    return changed >= 2
+
+
+def _gbk(text: str) -> tuple[str, list[Change]]:
+    """Find GBK runs decoded one byte out of step and realign them (or remove them)."""
+    cfg = _cfg()
+    changes: list[Change] = []
+    widths = [_gbk_width(c) for c in text]
+    # Lost-character traces "?(pinyin)" mark the start of a run: trace start -> run start.
+    traces: dict[int, int] = {}
+    for m in _LOST_RE.finditer(text):
+        if is_pinyin_note(m.group(1)) and m.end() < len(text) and widths[m.end()] == 2:
+            traces[m.start()] = m.end()
+    out: list[str] = []
+    i = 0
+    n = len(text)
+    page_hant = _looks_hant(text)
+    anchored = False
+    while i < n:
+        if i in traces:
+            run_start = traces[i]
+            changes.append(("gbk-remove", text[i:run_start], ""))
+            i = run_start
+            anchored = True
+            continue
+        if widths[i] != 2:
+            out.append(text[i])
+            i += 1
+            continue
+        j = i
+        while j < n and widths[j] == 2 and j not in traces:
+            j += 1
+        seg = text[i:j]
+        junk_at = next((k for k, c in enumerate(seg) if _junk(c)), None)
+        if junk_at is None and not anchored:
+            out.append(seg)
+            i = j
+            continue
+        following = text[j] if j < n else ""
+        # Candidate starts: the run start after a trace, or any point up to the first junk char.
+        if anchored:
+            starts = [0]
+        else:
+            assert junk_at is not None
+            starts = list(range(max(0, junk_at - int(cfg["gbk_max_scan_back"])), junk_at + 1))
+        anchored = False
+        best: tuple[float, int, str, bool] | None = None
+        for s in starts:
+            res = _realign(seg[s:], following)
+            if res is None or not _plausible(res[0]):
+                continue
+            fixed, consumed = res
+            score = sum(_char_score(c) for c in seg[:s]) + sum(_char_score(c) for c in fixed)
+            if best is None or score > best[0]:
+                best = (score, s, fixed, consumed)
+        if best is None:
+            # Not plausibly Chinese when realigned: remove the junk, keep the rest.
+            cleaned = "".join(c for c in seg if not _junk(c))
+            if cleaned != seg:
+                changes.append(("gbk-remove", seg, cleaned))
+            out.append(cleaned)
+            i = j
+            continue
+        _, s, fixed, consumed = best
+        garbled = seg[s:] + (following if consumed else "")
+        out.append(seg[:s] + fixed)
+        changes.append(("gbk-realign", garbled, fixed))
+        simp = [c for c in fixed if is_han(c) and _s2t().convert(c) != c and _t2s().convert(c) == c]
+        if page_hant and simp:
+            # The realigned bytes are whatever the page's encoder wrote, often Simplified on a
+            # Traditional page. The script layer converts; this note records it (not applied).
+            changes.append(("gbk-realign-script", fixed, _s2t().convert(fixed)))
+        i = j + (1 if consumed else 0)
+        # A "?" right after the run stands for the byte the run lost at its end.
+        if i < n and text[i] == "?" and not consumed:
+            changes.append(("gbk-remove", fixed[-1:] + "?", fixed[-1:]))
+            i += 1
+    result = "".join(out)
+    # Lost-character traces that no run followed.
+    result, c2 = _sub(_LOST_RE, result, "gbk-remove",
+                      lambda m: "" if is_pinyin_note(m.group(1)) else m.group(0))
+    # Junk outside GBK double-byte runs (U+FFFD, private use, stray bopomofo).
+    result, c3 = _sub(re.compile("[\ufffd\ue000-\uf8ff\u3100-\u312f\u31a0-\u31bf]+"), result,
+                      "gbk-remove", lambda m: "")
+    return result, changes + c2 + c3
+
+
+# --------------------------------------------------------------------------- whitespace
+
+_CJKP = re.escape(CJK_PUNCT)
+# Spaces next to full-width punctuation (which has its own spacing), or a curly quote whose other
+# side is CJK.
+_SPACE_PUNCT_RE = re.compile(
+    rf"(?<=[{_CJKP}]) +|(?<=[{HAN}{_CJKP}][“”‘’]) +| +(?=[{_CJKP}])| +(?=[“”‘’][{HAN}{_CJKP}])"
+    rf"|(?<=[{HAN}]) +(?=[,;:!?](?![0-9]))"  # "日  ," : the comma becomes full-width next
+    rf"|(?<=[A-Za-z0-9]) +(?=[,;][{HAN}])"  # "CEO ,该公司" 
+)
+_MULTI_SPACE_RE = re.compile(r" {2,}")
+
+
+def _whitespace(text: str) -> tuple[str, list[Change]]:
+    changes: list[Change] = []
+    stripped = text.strip(" ")
+    if stripped != text:
+        lead = text[: len(text) - len(text.lstrip(" "))]
+        trail = text[len(text.rstrip(" ")):]
+        if lead:
+            changes.append(("whitespace", lead + stripped[:1], stripped[:1]))
+        if trail:
+            changes.append(("whitespace", stripped[-1:] + trail, stripped[-1:]))
+        text = stripped
+    text, c1 = _sub(_SPACE_PUNCT_RE, text, "whitespace", lambda m: "")
+    text, c2 = _sub(_MULTI_SPACE_RE, text, "whitespace", lambda m: " ")
+    return text, changes + c1 + c2
+
+
+# --------------------------------------------------------------------------- punctuation
+
+_FW = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+_H = f"[{HAN}]"
+_HP = f"[{HAN}{_CJKP}“”‘’]"
+# ,;: after Han (or CJK punctuation / quotes) unless it sits between digits (3:7, 1,000).
+_PUNCT_AFTER_RE = re.compile(rf"(?<={_HP})[,;:](?![0-9])|(?<={_H})[,;:]")
+# ,;: before Han after a letter or digit (通用型CPU,GPU stays: both sides Latin).
+_PUNCT_BEFORE_RE = re.compile(rf"(?<=[A-Za-z0-9%)])[,;](?={_H})")
+# ? and ! after Han at a clause end (end of line, space, quote, bracket or punctuation next);
+# "?" between two Han characters is left alone: there it is usually a lost character.
+_QUESTION_RE = re.compile(rf"(?<={_HP})[?!]+(?=$|[\s“”‘’）)」』》{_CJKP}A-Za-z0-9(（])")
+_BANG_RE = re.compile(rf"(?<={_H})!(?={_H})|(?<=[吗嗎呢吧么麼])\?(?={_H})")
+_PARENS_RE = re.compile(rf"\(([^()]*[{HAN}][^()]*)\)|(?<={_HP})\(([^()]*)\)")
+_QUOTES_RE = re.compile(rf'(?<=[{HAN}{_CJKP}])"([^"]*[{HAN}][^"]*)"')
+_REPEAT_RE = re.compile("([。，、；])\\1+")
+_FULLWIDTH_ALNUM_RE = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
+
+
+def _punctuation(text: str) -> tuple[str, list[Change]]:
+    k = "punctuation"
+    text, c1 = _sub(_PUNCT_AFTER_RE, text, k, lambda m: _FW[m.group(0)])
+    text, c2 = _sub(_PUNCT_BEFORE_RE, text, k, lambda m: _FW[m.group(0)])
+    text, c3 = _sub(_QUESTION_RE, text, k, lambda m: "".join(_FW[c] for c in m.group(0)))
+    text, c4 = _sub(_BANG_RE, text, k, lambda m: _FW[m.group(0)])
+    text, c5 = _sub(_PARENS_RE, text, k, lambda m: f"（{m.group(1) or m.group(2) or ''}）", context=0)
+    text, c6 = _sub(_QUOTES_RE, text, k, lambda m: f"“{m.group(1)}”", context=0)
+    text, c7 = _sub(_REPEAT_RE, text, k, lambda m: m.group(1))
+    text, c8 = _sub(_FULLWIDTH_ALNUM_RE, text, "width", lambda m: unicodedata.normalize("NFKC", m.group(0)),
+                    context=0)
+    return text, c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8
+
+
+# --------------------------------------------------------------------------- entry point
+
+_STEPS: tuple[Step, ...] = (
+    _controls,
+    _html,
+    lambda t: _sub(_LATIN_MOJIBAKE_RE, t, "utf8-mojibake", _latin_mojibake, context=0),
+    _pinyin_notes,
+    _gbk,
+    _html,  # a realigned run can end in a tag that lost its "<"
+    _whitespace,
+    _punctuation,
+    _whitespace,
+)
+_MAX_PASSES = 6
+
+
+def _one_pass(text: str) -> tuple[str, list[Change]]:
+    changes: list[Change] = []
+    for step in _STEPS:
+        text, c = step(text)
+        changes.extend(c)
+    return text, changes
+
+
+def repair_line(text: str, line_no: int) -> tuple[str, list[Repair]]:
+    """Repair one line of text; returns the repaired text and the log of repairs.
+
+    Runs the repair steps until nothing changes (entities can be double-escaped, a removed tag
+    can bring two spaces together), so that the result is a fixed point: idempotent."""
+    try:
+        changes: list[Change] = []
+        for _ in range(_MAX_PASSES):
+            new, c = _one_pass(text)
+            changes.extend(c)
+            if new == text:
+                break
+            text = new
+        else:
+            # Not converged (pathological input): strip what must never be in clean text.
+            text = re.sub("[\x00-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\u3100-\u312f\u31a0-\u31bf<>]", "", text)
+        return text, [Repair(kind, line_no, before, after) for kind, before, after in changes]
+    except Exception as exc:  # never raise on input text: log and fall back to a safe form
+        safe = re.sub("[\x00-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\u3100-\u312f\u31a0-\u31bf<>\ud800-\udfff]",
+                      "", text)
+        return safe, [Repair("repair-error", line_no, text[:200], f"{type(exc).__name__}: {safe[:200]}")]

@@ -1,0 +1,161 @@
+"""Script identification (Hans / Hant / mixed) and the zh-Hans / zh-Hant forms of a document.
+
+Evidence: of the Han characters of a text, the share that plain OpenCC t2s would change
+(characters that exist only in Traditional script) and the share that s2t would change (only in
+Simplified script). Text in one script scores high on one share and near zero on the other; the
+decision rule and its thresholds are in ``builders/config.yaml`` (section ``script``).
+
+A character that is valid in the *other* script too is never evidence, even when OpenCC changes
+it in context: s2t turns 了 in 明了 into 瞭 and 周 in 周期 into 週, but 了 and 周 are ordinary
+Traditional characters. The characters valid in each script are the values of OpenCC's character
+tables, kept in ``phrases/shared_characters.tsv`` (generated, so that either binding gives the
+same evidence).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from functools import cache
+from pathlib import Path
+
+from builders.config import section
+from builders.enrich.convert import PHRASE_DIR, get_converter, opencc_binding, plain
+from builders.record import SCRIPTS, Document
+
+# CJK Unified Ideographs with extensions A-H and the compatibility block: what "Han" means here.
+HAN = re.compile(
+    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef"
+    "\U0002ebf0-\U0002ee5f\U00030000-\U000323af]"
+)
+# The evidence always uses these two stock configurations, whatever the output configurations
+# are, so that evidence figures stay comparable across builds.
+EVIDENCE_CONFIGS = ("t2s", "s2t")
+SHARED_FILE = PHRASE_DIR / "shared_characters.tsv"
+
+
+@cache
+def valid_characters() -> dict[str, frozenset[str]]:
+    """{"Hant": characters valid in Traditional text, "Hans": ... in Simplified text}."""
+    found: dict[str, frozenset[str]] = {}
+    for line in SHARED_FILE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, chars = line.split("\t")
+            found[name] = frozenset(chars)
+    if set(found) != {"Hans", "Hant"}:
+        raise ValueError(f"{SHARED_FILE}: expected one Hans and one Hant line")
+    return found
+
+
+@cache
+def _settings() -> tuple[float, int, str]:
+    cfg = section("script")
+    default = str(cfg["default"])
+    if default not in SCRIPTS:
+        raise ValueError(f"config script.default must be one of {SCRIPTS}, not {default!r}")
+    return float(cfg["max_minority_ratio"]), int(cfg["min_evidence_chars"]), default
+
+
+def _changed_han(text: str, config: str) -> int:
+    """Han characters of ``text`` that OpenCC ``config`` changes (in context) and that are not
+    valid in the script ``config`` converts to."""
+    other = valid_characters()["Hans" if config == "t2s" else "Hant"]
+    converted = plain(config)(text)
+    if len(converted) == len(text):
+        return sum(1 for a, b in zip(text, converted) if a != b and a not in other and HAN.match(a))
+    # A binding whose tables change lengths: fall back to characters taken one by one.
+    convert = plain(config)
+    return sum(1 for ch in text if HAN.match(ch) and ch not in other and convert(ch) != ch)
+
+
+def script_counts(text: str) -> tuple[int, int, int]:
+    """(Han characters, Traditional-only characters, Simplified-only characters)."""
+    han = len(HAN.findall(text))
+    if han == 0:
+        return 0, 0, 0
+    return han, _changed_han(text, EVIDENCE_CONFIGS[0]), _changed_han(text, EVIDENCE_CONFIGS[1])
+
+
+def decide(han: int, traditional: int, simplified: int, default: str | None = None) -> str:
+    """The script from the counts: the majority script unless the minority is too large."""
+    max_ratio, min_evidence, configured_default = _settings()
+    if traditional == 0 and simplified == 0:
+        return default or configured_default
+    major, minor = max(traditional, simplified), min(traditional, simplified)
+    if traditional + simplified >= min_evidence and minor > max_ratio * major:
+        return "mixed"
+    if traditional == simplified:  # a tie among fewer than min_evidence characters
+        return default or configured_default
+    return "Hant" if traditional > simplified else "Hans"
+
+
+def evidence(han: int, traditional: int, simplified: int) -> dict[str, float | int]:
+    return {
+        "han_chars": han,
+        "t2s_changed_share": round(traditional / han, 6) if han else 0.0,
+        "s2t_changed_share": round(simplified / han, 6) if han else 0.0,
+    }
+
+
+def identify_script(text: str) -> tuple[str, dict[str, float | int]]:
+    """("Hans" | "Hant" | "mixed", {"han_chars", "t2s_changed_share", "s2t_changed_share"}).
+
+    Text without script-specific characters (Han-less, or only characters both scripts share)
+    gets the configured default, ``Hans``."""
+    han, traditional, simplified = script_counts(text)
+    return decide(han, traditional, simplified), evidence(han, traditional, simplified)
+
+
+def apply_scripts(doc: Document) -> Document:
+    """Script and evidence of the clean text and of each paragraph, and the zh-Hans / zh-Hant
+    forms of the text, the title and every paragraph. Only clean text is looked at, so lines that
+    cleaning removed (e.g. a Simplified spam header on a Traditional page) do not decide.
+
+    A paragraph without script-specific characters (or a tie) takes the document's script (the
+    configured default when the document is mixed: "mixed" needs evidence of two scripts)."""
+    converter = get_converter()
+    doc.script, doc.script_evidence = identify_script(doc.text)
+    doc.text_zh_hans = converter.to_hans(doc.text)
+    doc.text_zh_hant = converter.to_hant(doc.text)
+    title = doc.title.value
+    doc.title_zh_hans = converter.to_hans(title) if title else None
+    doc.title_zh_hant = converter.to_hant(title) if title else None
+    for paragraph in doc.paragraphs:
+        han, traditional, simplified = script_counts(paragraph.text)
+        inherited = doc.script if doc.script != "mixed" else None
+        paragraph.script = decide(han, traditional, simplified, default=inherited)
+        paragraph.text_zh_hans = converter.to_hans(paragraph.text)
+        paragraph.text_zh_hant = converter.to_hant(paragraph.text)
+    doc.conversion = converter.info()
+    return doc
+
+
+def write_shared_characters(path: Path = SHARED_FILE) -> Path:
+    """Generate ``shared_characters.tsv`` from the reimplemented binding's character tables:
+    the values of STCharacters are valid Traditional characters, those of TSCharacters valid
+    Simplified ones (all candidates, e.g. 干 → 幹 乾 干 makes 干 valid Traditional)."""
+    import opencc
+
+    library, version = opencc_binding()
+    if library != "opencc-python-reimplemented":
+        raise RuntimeError("generated from opencc-python-reimplemented's dictionary files")
+    folder = Path(opencc.__file__).parent / "dictionary"
+    rows = []
+    for name, table in (("Hant", "STCharacters"), ("Hans", "TSCharacters")):
+        chars: set[str] = set()
+        for line in (folder / f"{table}.txt").read_text(encoding="utf-8").splitlines():
+            for value in line.split("\t")[1].split(" "):
+                chars.update(value)
+        rows.append(f"{name}\t{''.join(sorted(chars))}")
+    header = [
+        f"# Generated by `python -m builders.enrich.script --write-shared-characters` ({library} {version}).",
+        "# Characters valid in each script (values of OpenCC's STCharacters / TSCharacters tables):",
+        "# a character valid in both scripts is never evidence for one of them.",
+    ]
+    path.write_text("\n".join(header + rows) + "\n", encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    if "--write-shared-characters" in sys.argv:
+        print(write_shared_characters())

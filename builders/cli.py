@@ -3,8 +3,15 @@
     zhnews build [--out DIR]          build the dataset folder (Hub layout)
     zhnews validate [--dataset DIR]   check the inputs; with --dataset, every written record
     zhnews evaluate [--json FILE]     cleaning and annotation figures against the curated gold
+    zhnews docs [--dataset DIR] [--site DIR] [--evaluation FILE]
+                                      the docs site, generated from the written dataset folder
+    zhnews verify DIR                 check a (downloaded) dataset folder against its manifest
+                                      and the JSON Schema; exit 1 naming every problem
+    zhnews publish DIR --repo ORG/NAME [--dry-run] [--endpoint URL]
+                                      one commit to a Hub dataset repository, tagged v<version>
 
-Errors in the input exit with status 2 and one line naming the file and the reason.
+Errors in the input exit with status 2 and one line naming the file and the reason; errors of
+the environment (disk full, permissions) exit with status 3 and the OS message.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builders.config import DEFAULT_OUTPUT, Paths, default_paths
+from builders.config import DEFAULT_OUTPUT, DEFAULT_SITE, Paths, default_paths
 from builders.record import BuildError
 
 
@@ -79,6 +86,55 @@ def _evaluation_summary(result: dict) -> str:
     return "\n".join(lines) or json.dumps(result, ensure_ascii=False)[:2000]
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    from builders.publish.site import build_site
+
+    dataset = Path(args.dataset)
+    # Default: the evaluation `make evaluate` writes next to the dataset folder, when it exists.
+    evaluation = Path(args.evaluation) if args.evaluation else dataset.parent / "evaluation.json"
+    if args.evaluation and not evaluation.is_file():
+        raise BuildError(f"{evaluation}: evaluation file not found")
+    report = build_site(dataset, Path(args.site), evaluation if evaluation.is_file() else None)
+    print(
+        f"built {report.site}: {report.pages} pages ({report.documents} documents, {report.charts} charts) "
+        f"in {report.seconds:.1f} s; evaluation: {evaluation if evaluation.is_file() else 'not available'}"
+    )
+    for page in report.stub_pages:
+        print(f"  warning: docs/{page} is missing; the site shows a stub page", file=sys.stderr)
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from builders.verify import verify_dataset
+
+    problems = verify_dataset(Path(args.dataset))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        print(f"{args.dataset}: {len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"{args.dataset}: every file matches manifest.json and every record schema/")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from builders.publish.hub import plan_publish, publish
+
+    dataset = Path(args.dataset)
+    if args.dry_run:
+        print("dry run: nothing is uploaded or tagged")
+        print(plan_publish(dataset, args.repo).render())
+        return 0
+    result = publish(dataset, args.repo, endpoint=args.endpoint, record=not args.no_record)
+    plan = result.plan
+    print(f"published {plan.repo_id} {plan.tag}: commit {result.commit_oid} ({result.commit_url})")
+    for path in result.deleted:
+        print(f"  deleted stale remote file {path}")
+    if result.release_manifest:
+        print(f"  recorded {result.release_manifest}: commit it to the source repository")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zhnews", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("-v", "--verbose", action="store_true")
@@ -100,6 +156,24 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--json", help="write the figures to this JSON file")
     e.add_argument("--corpus", help="corpus folder")
     e.set_defaults(func=cmd_evaluate)
+
+    d = sub.add_parser("docs", help="build the docs site from a built dataset folder")
+    d.add_argument("--dataset", default=str(DEFAULT_OUTPUT), help=f"built dataset (default {DEFAULT_OUTPUT})")
+    d.add_argument("--site", default=str(DEFAULT_SITE), help=f"site output folder (default {DEFAULT_SITE})")
+    d.add_argument("--evaluation", help="`zhnews evaluate --json` output (default: evaluation.json beside --dataset)")
+    d.set_defaults(func=cmd_docs)
+
+    ve = sub.add_parser("verify", help="check a dataset folder against its manifest and the JSON Schema")
+    ve.add_argument("dataset", help="dataset folder (built, or downloaded from the Hub)")
+    ve.set_defaults(func=cmd_verify)
+
+    pu = sub.add_parser("publish", help="upload a verified dataset folder to the Hub and tag it v<version>")
+    pu.add_argument("dataset", help="built dataset folder")
+    pu.add_argument("--repo", required=True, help="Hub dataset repository ORG/NAME")
+    pu.add_argument("--dry-run", action="store_true", help="print files, commit message and tag; no network")
+    pu.add_argument("--endpoint", help="Hub endpoint (default: HF_ENDPOINT or https://huggingface.co)")
+    pu.add_argument("--no-record", action="store_true", help="do not copy manifest.json to releases/<ver>/")
+    pu.set_defaults(func=cmd_publish)
     return p
 
 
@@ -111,6 +185,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # disk full, permissions, I/O errors: the environment, not the input
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

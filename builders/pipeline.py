@@ -5,14 +5,16 @@ corpus-level steps keep compact indexes only, so memory stays bounded as the cor
 
 1. *index*: stream every page once, keep the hashes of lines repeated across documents;
 2. *process*: per document (in parallel, results consumed in id order) clean, enrich, annotate,
-   encode and validate its rows; the rows are spilled to Arrow IPC files in the staging folder
-   and only MinHash signatures stay in memory;
-3. *split*: near-duplicate groups → split per document;
+   encode and validate its rows, as Arrow tables; the parent spills them to Arrow IPC files in
+   the staging folder and writes the MinHash signatures to disk (:class:`SignatureIndex`);
+3. *split*: near-duplicate pairs (one LSH band in memory at a time) → split per document;
 4. *export*: stream the spilled rows into one Parquet file per config and split, then write
    the card and the manifest, and swap the folder into place.
 
-Output is byte-identical whatever the number of workers: results are consumed in document
-order and every file is written by the parent process in that order.
+Output is byte-identical whatever the number of workers or the executor (local processes, or
+Ray: ``builders.executors.ray``): results are consumed in document order and every file is
+written by the parent process in that order. At most ``scale.max_in_flight`` documents per
+worker are in flight, so memory does not grow with the corpus.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
@@ -37,16 +40,19 @@ from builders.clean import clean_document, line_key
 from builders.clean.gold import load_gold
 from builders.config import Paths, default_paths, section
 from builders.enrich.convert import get_converter
-from builders.enrich.line_index import LineDocCounts
+from builders.enrich.line_index import LineDocCounts, SignatureIndex
 from builders.enrich.metadata import extract_metadata
 from builders.enrich.near_duplicates import NearDuplicateIndex
 from builders.enrich.paragraphs import split_paragraphs
 from builders.enrich.script import apply_scripts
-from builders.export.atomic import staged_output
+from builders.export.atomic import fault_point, staged_output
 from builders.export.card import write_card
+from builders.export.croissant import write_croissant
 from builders.export.manifest import build_manifest, write_manifest
-from builders.export.parquet import encode_rows, parquet_writer
+from builders.executors.rows import encode_rows
+from builders.export.parquet import parquet_writer
 from builders.export.rows import document_row, line_rows, paragraph_rows
+from builders.export.versioning import check_release
 from builders.ingest import read_document
 from builders.ingest.sources import load_sources
 from builders.record import BuildError, Document, Source
@@ -128,7 +134,7 @@ def process_source(source: Source) -> Processed:
     # Provisional split fields so the rows validate now; the split step overwrites them with
     # values from the same closed sets (and near-duplicate ids, which are document/paragraph ids).
     doc.split, doc.split_rule = "train", "hash"
-    gold = load_gold(ctx.paths.curated, doc.id, len(doc.lines))
+    gold = load_gold(ctx.paths.curated, doc.id, len(doc.lines), [line.raw for line in doc.lines])
     gold_label: Callable[[int], str | None] = gold.label_of if gold else (lambda _n: None)
     rows = {
         "documents": encode_rows("documents", [document_row(doc)]),
@@ -321,12 +327,23 @@ def build(out: Path, paths: Paths | None = None, workers: int | None = None, pro
             split = assign_splits(group_keys(ids, doc_near))
         with report.timed("export"):
             near = {**doc_near, **para_near}
-            report.rows = {c: _write_splits(spills[c], c, tmp, split, near) for c in CONFIGS}
+            report.rows = {}
+            for config in CONFIGS:
+                report.rows[config] = _write_splits(spills[config], config, tmp, split, near)
+                fault_point("after-parquet")  # test hook (docs/robustness.md); inert unless armed
             for spill in spills.values():
                 spill.path.unlink()
             spill_dir.rmdir()
+            fault_point("before-card")
             write_card(tmp)
-            manifest = build_manifest(tmp, paths, {"name": section("dataset")["name"], "rows": report.rows})
+            fault_point("after-card")
+            write_croissant(tmp)
+            # Record fingerprints for the manifest; fails when the records changed more than
+            # the version bump says (relative to the newest committed release).
+            records = check_release(tmp)
+            manifest = build_manifest(
+                tmp, paths, {"name": section("dataset")["name"], "rows": report.rows, "records": records}
+            )
             write_manifest(tmp, manifest)
     return report
 

@@ -119,7 +119,10 @@ class Document:
     quality: dict[str, Any] = field(default_factory=dict)
     # annotations
     summaries: list[Summary] = field(default_factory=list)
-    summary_source: str = ""
+    summary_source: str = ""  # method id of the best summary
+    summary_zh_hans: str | None = None
+    summary_zh_hant: str | None = None
+    summary_en: str | None = None
     topic_scores: list[TopicScore] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     topics_source: str = ""

@@ -19,7 +19,7 @@ def validate_inputs(paths: Paths) -> int:
     docs = list(read_corpus(paths))
     ids = {d.id for d in docs}
     for doc in docs:
-        load_gold(paths.curated, doc.id, len(doc.lines))
+        load_gold(paths.curated, doc.id, len(doc.lines), [line.raw for line in doc.lines])
     load_curated(paths.curated, ids)
     return len(docs)
 

@@ -130,11 +130,11 @@ def test_traditional_page_is_labelled_through_its_simplified_form() -> None:
     assert doc.topics[0] == "novel_computing"
 
 
-def test_off_topic_page_still_gets_one_topic() -> None:
+def test_off_topic_page_gets_no_guessed_topic() -> None:
     text = "本场足球比赛在周日晚间举行。主队凭借下半场的进球取胜，球迷在看台上欢呼。"
     doc = annotate_document(make_document("t3", text), None, to_hant)
-    assert len(doc.topics) == 1
-    assert all(t.score > 0 for t in doc.topic_scores)
+    assert doc.topics == [] and doc.topic_scores == []
+    assert doc.topics_source != "curated"
 
 
 def test_keywords_are_deterministic_and_domain_aware() -> None:

@@ -91,7 +91,9 @@ def test_binding_is_detected_from_distribution_metadata() -> None:
 )
 def test_domain_vocabulary_both_directions(conv: OpenCCConverter, hans: str, hant: str) -> None:
     sentence = "据报道，{}的产品供不应求。"
-    assert conv.to_hant(sentence.format(hans)) == conv.to_hant("据报道，") + hant + conv.to_hant("的产品供不应求。")
+    assert conv.to_hant(sentence.format(hans)) == conv.to_hant("据报道，") + hant + conv.to_hant(
+        "的产品供不应求。"
+    )
     assert hant in conv.to_hant(sentence.format(hans))
     assert hans in conv.to_hans(conv.to_hant(sentence.format(hans)))
     assert conv.to_hans(hant) == hans
@@ -159,7 +161,7 @@ def roundtrip_changes(conv: OpenCCConverter, text: str) -> list[dict[str, str]]:
     assert len(back) == len(text)
     return [
         {"before": text[max(0, i - 3) : i + 4], "after": back[max(0, i - 3) : i + 4]}
-        for i, (a, b) in enumerate(zip(text, back))
+        for i, (a, b) in enumerate(zip(text, back, strict=True))
         if a != b
     ]
 
@@ -204,7 +206,7 @@ def test_phrase_table_files_are_well_formed_and_hashed(tmp_path: Path, conv: Ope
 def test_bad_phrase_table_is_refused(tmp_path: Path) -> None:
     bad = tmp_path / "x.tsv"
     bad.write_text("只有一列\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="x.tsv:1"):
+    with pytest.raises(ValueError, match=r"x\.tsv:1"):
         read_table(bad)
 
 

@@ -58,7 +58,10 @@ def test_one_stray_character_does_not_make_text_mixed() -> None:
 
 
 def test_han_less_and_shared_only_text_gets_the_default() -> None:
-    assert identify_script("") == ("Hans", {"han_chars": 0, "t2s_changed_share": 0.0, "s2t_changed_share": 0.0})
+    assert identify_script("") == (
+        "Hans",
+        {"han_chars": 0, "t2s_changed_share": 0.0, "s2t_changed_share": 0.0},
+    )
     assert identify_script("NVIDIA H100 GPU, 2024-06-20")[0] == "Hans"
     script, ev = identify_script("大家好")  # same in both scripts
     assert script == "Hans" and ev == {"han_chars": 3, "t2s_changed_share": 0.0, "s2t_changed_share": 0.0}
@@ -67,11 +70,23 @@ def test_han_less_and_shared_only_text_gets_the_default() -> None:
 
 def _doc(text: str, title: str | None) -> Document:
     source = Source(
-        id="t1", file="raw/t1.txt", sha256="0" * 64, site=None, publisher=None, url=None,
-        retrieved=None, licence="test",
+        id="t1",
+        file="raw/t1.txt",
+        sha256="0" * 64,
+        site=None,
+        publisher=None,
+        url=None,
+        retrieved=None,
+        licence="test",
     )
-    doc = Document(id="t1", source=source, raw_sha256="0" * 64, encoding="utf-8", format="text",
-                   raw_text=SPAM_HEADER + "\n" + text)
+    doc = Document(
+        id="t1",
+        source=source,
+        raw_sha256="0" * 64,
+        encoding="utf-8",
+        format="text",
+        raw_text=SPAM_HEADER + "\n" + text,
+    )
     doc.text = text
     doc.title = Field(title, "test")
     blocks = [b for b in text.split("\n\n") if b.strip()]

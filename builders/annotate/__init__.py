@@ -84,7 +84,7 @@ def automatic_topics(
 
 def best_summary(doc: Document, language: str, script: str) -> str | None:
     """Text of the best summary in a language/script: the one of doc.summary_source, else None."""
-    source = getattr(doc, "summary_source", None)
+    source = doc.summary_source
     for s in doc.summaries:
         if s.language == language and s.script == script and s.method == source:
             return s.text
@@ -129,11 +129,10 @@ def annotate_document(
     source = cur_id if curated is not None else ext_id
     if not any(s.method == source for s in summaries):  # text too short for an extractive summary
         source = next((s.method for s in summaries), "")
-    # Document declares no summary_* attributes yet; export reads summary_source (see report).
-    doc.summary_source = source  # type: ignore[attr-defined]
-    doc.summary_zh_hans = best_summary(doc, "zh", "Hans")  # type: ignore[attr-defined]
-    doc.summary_zh_hant = best_summary(doc, "zh", "Hant")  # type: ignore[attr-defined]
-    doc.summary_en = curated.summary_en if curated is not None else None  # type: ignore[attr-defined]
+    doc.summary_source = source
+    doc.summary_zh_hans = best_summary(doc, "zh", "Hans")
+    doc.summary_zh_hant = best_summary(doc, "zh", "Hant")
+    doc.summary_en = curated.summary_en if curated is not None else None
 
     topic_id, topic_version = method("topics")
     tag = f"{topic_id}@{topic_version}"
@@ -143,9 +142,8 @@ def annotate_document(
         doc.topics = list(curated.topics)
         doc.topics_source = cur_id
     else:
-        # No cue matched at all: fall back to the first topic, scored 0 (no evidence), so that
-        # every row still has a topic; topics_source says it is the automatic labeler's.
-        doc.topics = selected or [taxonomy.active()[0].id]
+        # No cue matched at all (an off-topic page): no topic is better than a guessed one.
+        doc.topics = selected
         doc.topics_source = topic_id
 
     kw = _config()["keywords"]

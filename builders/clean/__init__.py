@@ -126,7 +126,12 @@ def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: in
     content = [line for line in doc.lines if line.label == "content"]
     texts = {line.number: line.text for line in content}
     spun_texts: dict[int, str] | None = None
-    quality: dict[str, Any] = {"spin_score": 0.0, "is_spun": False, "stuffing_score": 0.0, "is_stuffed": False}
+    quality: dict[str, Any] = {
+        "spin_score": 0.0,
+        "is_spun": False,
+        "stuffing_score": 0.0,
+        "is_stuffed": False,
+    }
     if process_spin is not None and content:
         result = process_spin(content)
         texts.update(result.texts)

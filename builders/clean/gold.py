@@ -117,7 +117,9 @@ def load_gold(
     for label in LINE_LABELS:
         for number, explicit in _expand(lines.get(label), f"{path}: lines.{label}"):
             if not 1 <= number <= raw_line_count:
-                raise BuildError(f"{path}: line {number} under {label} is past the end (page has {raw_line_count} lines)")
+                raise BuildError(
+                    f"{path}: line {number} under {label} is past the end (page has {raw_line_count} lines)"
+                )
             if raw_lines is not None and not raw_lines[number - 1].strip():
                 if explicit:
                     raise BuildError(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from builders.clean.patterns import (
@@ -36,11 +37,19 @@ from builders.clean.patterns import (
     TOKEN_SPLIT_RE,
     USERNAME_RE,
     Vocabulary,
-    vocabulary,
+    simplified,
 )
 
 # Kinds of line after the local pass.
-BLANK, SPAM, BOILER, META, PROSE, SHORT, NUMBER = "blank", "spam", "boiler", "meta", "prose", "short", "number"
+BLANK, SPAM, BOILER, META, PROSE, SHORT, NUMBER = (
+    "blank",
+    "spam",
+    "boiler",
+    "meta",
+    "prose",
+    "short",
+    "number",
+)
 
 # Boilerplate reasons that end a block of text: what follows them is a different part of the page.
 HARD_REASONS = frozenset(
@@ -118,8 +127,7 @@ def _widget_reason(text: str, vocab: Vocabulary) -> str | None:
     return "comment-widget" if any(t in vote for t in words) else "share-toolbar"
 
 
-def _is_navigation(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
-    text = lv.text
+def _is_navigation(lv: LineView, text: str, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
     if vocab.has("navigation_strong", text):
         return True
     segments = [s for s in NAV_SEPARATORS_RE.split(text) if s]
@@ -133,8 +141,8 @@ def _is_navigation(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> b
     return len(tokens) >= int(cfg["nav_min_segments"]) and all(t.lower() in nav_words for t in tokens)
 
 
-def _is_breadcrumb(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
-    if vocab.has("breadcrumb", lv.text) and lv.chars <= int(cfg["byline_max_chars"]):
+def _is_breadcrumb(lv: LineView, text: str, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
+    if vocab.has("breadcrumb", text) and lv.chars <= int(cfg["byline_max_chars"]):
         return True
     segments = [s for s in CRUMB_SEPARATORS_RE.split(lv.text) if s]
     if len(segments) >= 3 and any(sep in lv.text for sep in (">", "›", "»")):
@@ -142,19 +150,21 @@ def _is_breadcrumb(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> b
     return False
 
 
-def _is_byline(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
-    if lv.chars > int(cfg["byline_max_chars"]) or lv.text.endswith("。"):
+def _is_byline(lv: LineView, text: str, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
+    if lv.chars > int(cfg["byline_max_chars"]) or text.endswith("。"):
         return False
-    if DATE_RE.search(lv.text):
+    if DATE_RE.search(text):
         return True
-    label = vocab.starts("byline_labels", lv.text.lstrip("(（【["))
+    label = vocab.starts("byline_labels", text.lstrip("(（【["))
     if label is not None:
-        rest = lv.text.lstrip("(（【[")[len(label) :].lstrip()
+        rest = text.lstrip("(（【[")[len(label) :].lstrip()
         # "文/何伊然", "来源：新华社", "记者 张三": the label is followed by a separator or a name.
-        if rest[:1] in ("/", ":", "|", "丨", "｜") or (label in vocab.words("byline_labels") and lv.chars <= 20):
+        if rest[:1] in ("/", ":", "|", "丨", "｜") or (
+            label in vocab.words("byline_labels") and lv.chars <= 20
+        ):
             return label != "文" or rest[:1] in ("/", ":", "|", "丨", "｜")
     # "作者: X" inside a line of byline fields
-    return any(f" {label}:" in f" {lv.text}" or f" {label}/" in f" {lv.text}" for label in ("作者", "来源", "來源"))
+    return any(f" {label}:" in f" {text}" or f" {label}/" in f" {text}" for label in ("作者", "来源"))
 
 
 def _strip_bullet(text: str) -> tuple[bool, str]:
@@ -165,10 +175,10 @@ def _strip_bullet(text: str) -> tuple[bool, str]:
 
 def classify_local(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> LineView:
     """Kind and tentative reason of one line, looking at nothing else."""
-    text = lv.text
-    if not text:
+    if not lv.text:
         lv.kind, lv.reason = BLANK, "blank"
         return lv
+    text = simplified(lv.text)  # shape is read from lv, words from the Simplified form
     spam = vocab.spam_score(text)
     prose_like = lv.terminal and lv.chars >= int(cfg["long_line_chars"])
     if spam >= int(cfg["spam_prose_min_score"] if prose_like else cfg["spam_min_score"]):
@@ -184,21 +194,25 @@ def classify_local(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> L
     if bulleted:
         if not rest:
             return boiler("list-marker", META)
-        if len(rest) <= 24 and not (lv.terminal and lv.chars >= int(cfg["long_line_chars"])):
-            # "- caffycat", "- 4 小时前", "- 支持": furniture of a feed or a comment widget
-            if RELATIVE_TIME_RE.match(rest) or _widget_reason(rest, vocab) or USERNAME_RE.match(rest):
-                return boiler("comment-widget", META)
+        # "- caffycat", "- 4 小时前", "- 支持": furniture of a feed or a comment widget
+        furniture = RELATIVE_TIME_RE.match(rest) or _widget_reason(rest, vocab) or USERNAME_RE.match(rest)
+        if len(rest) <= 24 and furniture and not (lv.terminal and lv.chars >= int(cfg["long_line_chars"])):
+            return boiler("comment-widget", META)
         text = rest
-    if _is_breadcrumb(lv, vocab, cfg):
+    if _is_breadcrumb(lv, text, vocab, cfg):
         return boiler("breadcrumb")
     if short_line and vocab.has("licence_icp", text):
         return boiler("licence-icp")
-    if short_line and vocab.has("copyright", text) and not lv.terminal or vocab.has("copyright", text[:12]):
+    if (short_line and vocab.has("copyright", text) and not lv.terminal) or vocab.has("copyright", text[:12]):
         return boiler("copyright")
     body = text.lstrip("(（【[ ")
     if short_line and (vocab.starts("disclaimer_start", body) or vocab.has("disclaimer_phrases", text)):
         return boiler("disclaimer")
-    if _is_navigation(lv, vocab, cfg):
+    if lv.chars <= int(cfg["widget_max_chars"]):
+        widget = _widget_reason(text, vocab)
+        if widget:
+            return boiler(widget, META if widget == "comment-widget" else BOILER)
+    if _is_navigation(lv, text, vocab, cfg):
         return boiler("navigation")
     header = text.rstrip(":：>》»›→ ")
     if lv.chars <= 14 and vocab.starts("related_header", header) and not lv.terminal:
@@ -215,13 +229,9 @@ def classify_local(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> L
         return boiler("ad")
     if lv.chars <= int(cfg["caption_max_chars"]) and _is_image_marker(text, vocab):
         return boiler("image-caption")
-    if lv.chars <= int(cfg["widget_max_chars"]):
-        widget = _widget_reason(text, vocab)
-        if widget:
-            return boiler(widget, META if widget == "comment-widget" else BOILER)
     if RELATIVE_TIME_RE.match(text):
         return boiler("comment-widget", META)
-    if _is_byline(lv, vocab, cfg):
+    if _is_byline(lv, text, vocab, cfg):
         return boiler("byline")
     if lv.chars <= int(cfg["counter_line_max_chars"]) and COUNTER_RE.search(text) and not lv.terminal:
         return boiler("view-counter", META)
@@ -243,7 +253,7 @@ def _is_image_marker(text: str, vocab: Vocabulary) -> bool:
     if not inner:
         return False
     marker = vocab.starts("image_marker", inner)
-    if marker and (len(inner) <= 6 or inner[len(marker) :][:1] in (":", "：", " ", "/")):
+    if marker and (len(inner) <= 6 or inner[len(marker) :][:1] in (":", "：", " ", "/", "|", "丨")):
         return True
     # "(新华社记者 张三 摄)", "图/视觉中国"
     return (text[:1] in "(（" and inner.endswith(("摄", "攝"))) or inner.startswith(("图/", "圖/"))
@@ -258,21 +268,24 @@ def mark_lists(views: list[LineView], cfg: Mapping[str, Any]) -> None:
             continue
         prev_meta = pos > 0 and nonblank[pos - 1].kind == META
         next_meta = pos + 1 < len(nonblank) and nonblank[pos + 1].kind == META
-        if (prev_meta or next_meta) and (lv.chars <= max_item or lv.truncated):
+        # A full sentence of article length is not a list item; a teaser cut with "..." is.
+        sentence = lv.kind == PROSE and lv.terminal and lv.chars >= int(cfg["long_line_chars"])
+        if (prev_meta or next_meta) and ((lv.chars <= max_item and not sentence) or lv.truncated):
             lv.list_item = True
     # Keep only runs (over non-blank lines) with enough items; a lone "-" is not a list.
     run: list[LineView] = []
 
     def close(run: list[LineView]) -> None:
         items = [v for v in run if v.list_item]
-        if len(items) >= int(cfg["list_min_items"]):
+        furniture = len(run) - len(items)
+        need = int(cfg["list_min_items"])
+        # Enough items, or a few items held by plenty of furniture (a feed with vote buttons).
+        if len(items) >= need or (items and furniture >= need):
             for v in items:
                 v.kind, v.reason = BOILER, "related-links"
             for v in run:
                 if v.kind == META and v.reason not in HARD_REASONS:
                     v.reason = v.reason if v.reason in ("comment-widget", "view-counter") else "related-links"
-                # every line of a long list ends blocks, like a menu
-                v.kind = BOILER if v.kind != META else META
         else:
             for v in items:
                 v.list_item = False
@@ -286,13 +299,6 @@ def mark_lists(views: list[LineView], cfg: Mapping[str, Any]) -> None:
     close(run)
 
 
-def _in_list_run(lv: LineView) -> bool:
-    return lv.reason in ("related-links", "list-marker", "comment-widget", "view-counter") and lv.kind in (
-        BOILER,
-        META,
-    )
-
-
 @dataclass
 class Layout:
     """Where the article is: indices into doc.lines (None when the page has no prose)."""
@@ -302,22 +308,18 @@ class Layout:
     title: int | None
 
 
-def find_layout(
-    views: list[LineView], cfg: Mapping[str, Any], meta_title: str | None = None
-) -> Layout:
+def find_layout(views: list[LineView], cfg: Mapping[str, Any], meta_title: str | None = None) -> Layout:
     nonblank = [v for v in views if v.kind != BLANK]
     if not nonblank:
         return Layout(None, None, None)
-
-    def is_boundary(v: LineView) -> bool:
-        return v.hard or (v.kind in (BOILER, META) and _in_list_run(v) and v.reason != "view-counter")
 
     # Blocks: runs of non-blank lines between boundary lines.
     blocks: list[list[LineView]] = []
     gaps: list[list[LineView]] = [[]]  # boundary lines before each block
     current: list[LineView] = []
     for v in nonblank:
-        if is_boundary(v):
+        # A bare bullet (list-marker) is not a boundary: a "-" section break must not cut the article.
+        if v.hard:
             if current:
                 blocks.append(current)
                 gaps.append([])
@@ -341,7 +343,9 @@ def find_layout(
 
     def joinable(gap: list[LineView], block: list[LineView]) -> bool:
         # One stray boundary line (an inline "相关阅读" box) between two prose blocks.
-        if len(gap) > 1 or any(v.reason in ("comment-widget", "disclaimer", "copyright", "licence-icp") for v in gap):
+        if len(gap) > 1 or any(
+            v.reason in ("comment-widget", "disclaimer", "copyright", "licence-icp") for v in gap
+        ):
             return False
         return sum(1 for v in block if v.kind == PROSE) >= 2 and mass(block) >= share * main_mass
 
@@ -354,10 +358,32 @@ def find_layout(
     title = _find_title(nonblank, start, cfg, meta_title)
     if title is not None and start is not None and title >= start:
         start = _find_start([v for v in region if v.index > title], cfg)
+    start = _extend_start(nonblank, start, title, cfg)
     end = max((v.index for v in region if v.kind == PROSE), default=None)
     if start is not None and end is not None and end < start:
         end = start
     return Layout(start, end, title)
+
+
+def _extend_start(
+    nonblank: Sequence[LineView], start: int | None, title: int | None, cfg: Mapping[str, Any]
+) -> int | None:
+    """Pull the start back over unpunctuated lead-in lines (an opening heading, a paragraph
+    whose full stop was eaten by keyword stuffing); stop at furniture, numbers and the title."""
+    if start is None:
+        return None
+    pos = next(i for i, v in enumerate(nonblank) if v.index == start)
+    for v in reversed(nonblank[:pos]):
+        if (
+            v.kind != SHORT
+            or v.list_item
+            or (title is not None and v.index <= title)
+            or v.chars < int(cfg["lead_in_min_chars"])
+            or v.han_share < float(cfg["min_han_share"])
+        ):
+            break
+        start = v.index
+    return start
 
 
 def _find_start(region: Sequence[LineView], cfg: Mapping[str, Any]) -> int | None:
@@ -399,10 +425,16 @@ def _find_title(
         return None
     pos = {v.index: i for i, v in enumerate(nonblank)}
     span = int(cfg["title_byline_window"])
+    # The headline sits right above its byline: of the candidates followed by a byline within
+    # the window, take the closest one (a site name or slogan further up loses).
+    best: tuple[int, int] | None = None
     for v in candidates:
         following = nonblank[pos[v.index] + 1 : pos[v.index] + 1 + span]
-        if any(w.reason in BYLINE_REASONS for w in following):
-            return v.index
+        distance = next((d for d, w in enumerate(following) if w.reason in BYLINE_REASONS), None)
+        if distance is not None and (best is None or distance <= best[0]):
+            best = (distance, v.index)
+    if best is not None:
+        return best[1]
     # No byline: the first candidate after the last page-furniture line above the article.
     last_hard = max((v.index for v in window if v.hard and (start is None or v.index < start)), default=-1)
     after = [v for v in candidates if v.index > last_hard]
@@ -432,7 +464,7 @@ def assign_labels(views: list[LineView], layout: Layout, cfg: Mapping[str, Any])
         elif inside:
             if v.kind == PROSE:
                 out.append(("content", "body"))
-            elif v.chars <= heading_max or v.kind == NUMBER:
+            elif v.kind == NUMBER or (v.chars <= heading_max and not any(m in v.text for m in "。！？!?")):
                 out.append(("content", "section-heading"))
             else:
                 out.append(("content", "body"))
@@ -451,7 +483,7 @@ def assign_labels(views: list[LineView], layout: Layout, cfg: Mapping[str, Any])
 def _caption_after_marker(views: list[LineView], out: list[tuple[str, str]], cfg: Mapping[str, Any]) -> None:
     """The short unpunctuated line right after an image marker is the caption."""
     nonblank = [v for v in views if v.kind != BLANK]
-    for a, b in zip(nonblank, nonblank[1:], strict=False):
+    for a, b in pairwise(nonblank):
         if (
             out[a.index] == ("boilerplate", "image-caption")
             and out[b.index][0] == "content"
@@ -466,10 +498,10 @@ def strip_title_tag(text: str, cfg: Mapping[str, Any]) -> str:
     norm = text.strip()
     limit = int(cfg["title_tag_max_chars"])
     for i in range(len(norm) - 1, 0, -1):
-        if norm[i] in "?!？！" :
+        if norm[i] in "?!？！":
             tail = norm[i + 1 :]
-            if tail[:1].isspace() and tail.strip() and len(tail.strip()) <= limit:
-                if all(HAN_RE.match(ch) for ch in tail.strip()):
-                    return norm[: i + 1]
+            tag = tail.strip()
+            if tail[:1].isspace() and tag and len(tag) <= limit and all(HAN_RE.match(ch) for ch in tag):
+                return norm[: i + 1]
             break
     return norm

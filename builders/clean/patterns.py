@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -87,13 +88,27 @@ class Vocabulary:
         return score
 
 
-def _variants(term: str) -> set[str]:
+@cache
+def _converter(config: str) -> Any:
     from opencc import OpenCC  # imported lazily: the conversion tables take a moment to load
 
+    return OpenCC(config)
+
+
+def _variants(term: str) -> set[str]:
     out = {term.lower()}
-    for config in ("s2t", "s2tw", "s2hk", "t2s"):
-        out.add(OpenCC(config).convert(term).lower())
+    if HAN_RE.search(term):
+        for config in ("s2t", "s2tw", "s2hk", "t2s"):
+            out.add(_converter(config).convert(term).lower())
     return out
+
+
+def simplified(text: str) -> str:
+    """The line in Simplified script, for vocabulary matching only (variants such as 簽/籤 and
+    為/爲 all fold to one form, which expanding the word lists alone would miss)."""
+    if not HAN_RE.search(text):
+        return text
+    return str(_converter("t2s").convert(text))
 
 
 @cache

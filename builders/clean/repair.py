@@ -72,7 +72,9 @@ def _sub(pattern: re.Pattern[str], text: str, kind: str, repl: Callable[[re.Matc
 
 # C0 and C1 controls and DEL. Tab and the line/paragraph separators become spaces (whitespace).
 _CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ZERO_WIDTH_RE = re.compile(
+    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
 _SPACE_LIKE_RE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
 
@@ -334,6 +336,8 @@ def _gbk(text: str) -> tuple[str, list[Change]]:
             j += 1
         seg = text[i:j]
         junk_at = next((k for k, c in enumerate(seg) if _junk(c)), None)
+        if junk_at is not None and all(c.isalpha() and ord(c) < 0x250 for c in seg):
+            junk_at = None  # accented Latin letters of a word (Pétain), not a GBK run
         if junk_at is None and not anchored:
             out.append(seg)
             i = j
@@ -395,7 +399,7 @@ _CJKP = re.escape(CJK_PUNCT)
 _SPACE_PUNCT_RE = re.compile(
     rf"(?<=[{_CJKP}]) +|(?<=[{HAN}{_CJKP}][“”‘’]) +| +(?=[{_CJKP}])| +(?=[“”‘’][{HAN}{_CJKP}])"
     rf"|(?<=[{HAN}]) +(?=[,;:!?](?![0-9]))"  # "日  ," : the comma becomes full-width next
-    rf"|(?<=[A-Za-z0-9]) +(?=[,;][{HAN}])"  # "CEO ,该公司" 
+    rf"|(?<=[A-Za-z0-9]) +(?=[,;][{HAN}])"  # "CEO ,该公司"
 )
 _MULTI_SPACE_RE = re.compile(r" {2,}")
 
@@ -452,9 +456,10 @@ def _punctuation(text: str) -> tuple[str, list[Change]]:
 # --------------------------------------------------------------------------- entry point
 
 _STEPS: tuple[Step, ...] = (
+    # before _controls: UTF-8 read as cp1252 contains soft hyphens and C1 bytes that belong to it
+    lambda t: _sub(_LATIN_MOJIBAKE_RE, t, "utf8-mojibake", _latin_mojibake, context=0),
     _controls,
     _html,
-    lambda t: _sub(_LATIN_MOJIBAKE_RE, t, "utf8-mojibake", _latin_mojibake, context=0),
     _pinyin_notes,
     _gbk,
     _html,  # a realigned run can end in a tag that lost its "<"

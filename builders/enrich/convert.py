@@ -72,11 +72,9 @@ def plain(config: str) -> Callable[[str], str]:
     import opencc
 
     name = config.removesuffix(".json")
-    if opencc_binding()[0] == NATIVE:
-        converter = opencc.OpenCC(f"{name}.json")
-    else:
-        converter = opencc.OpenCC(name)
-    return converter.convert
+    # The native binding takes the config file name, the reimplemented one the bare name.
+    native = opencc_binding()[0] == NATIVE
+    return opencc.OpenCC(f"{name}.json" if native else name).convert
 
 
 # --------------------------------------------------------------------------- phrase tables
@@ -239,7 +237,8 @@ class OpenCCConverter:
         if len(converted) != len(text):  # not length-preserving (some native tables): compare whole
             return [] if converted == text or self.convert(text, target) == text else [(0, text, converted)]
         mask = self.tables[target].covered(text)
-        return [(i, a, b) for i, (a, b) in enumerate(zip(text, converted)) if a != b and not mask[i]]
+        pairs = enumerate(zip(text, converted, strict=True))
+        return [(i, a, b) for i, (a, b) in pairs if a != b and not mask[i]]
 
 
 @cache

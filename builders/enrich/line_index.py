@@ -1,17 +1,29 @@
-"""Corpus-level line repetition as a compact index (CCNet-style): for every normalised-line
-hash seen in at least two documents, the number of documents it occurs in.
+"""Compact corpus-level indexes, so that memory does not grow with the corpus.
 
-Only numpy arrays of 64-bit keys are kept (never texts), so memory grows with the number of
-*distinct repeated* lines, a small fraction of the corpus.
+* :class:`LineDocCounts`: line repetition (CCNet-style): for every normalised-line hash seen in
+  at least two documents, the number of documents it occurs in. While counting, the per-document
+  key sets go to hash-partitioned files on disk; only one partition is in memory at a time, and
+  the result holds the *repeated* lines only (a small fraction of the corpus).
+* :class:`SignatureIndex`: near-duplicate candidates from MinHash signatures. Signatures go to a
+  file on disk (uint32: datasketch's ``affine32`` values fit, so nothing is lost), LSH band keys
+  to one file per band; ``pairs()`` reads one band at a time and verifies candidates against the
+  full signatures read back from disk. The pairs are exactly those of
+  ``NearDuplicateIndex.groups()`` (same bands and rows as ``datasketch.MinHashLSH``, same
+  threshold test on the full signatures).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 import numpy as np
 
 _MASK = (1 << 64) - 1
+_PARTITION_BITS = 4  # 16 partitions: one in memory at a time
+_FLUSH_KEYS = 1 << 20  # buffered keys before they are written to the partitions (8 MiB)
 
 
 class LineDocCounts(Mapping[int, int]):
@@ -23,12 +35,43 @@ class LineDocCounts(Mapping[int, int]):
 
     @classmethod
     def from_document_keys(cls, per_document: Iterable[Iterable[int]], min_docs: int = 2) -> LineDocCounts:
-        chunks = [np.unique(np.fromiter((k & _MASK for k in keys), dtype=np.uint64)) for keys in per_document]
-        if not chunks:
+        with tempfile.TemporaryDirectory(prefix="zhnews-lines-") as tmp:
+            parts = [Path(tmp) / f"part-{i:02d}.u64" for i in range(1 << _PARTITION_BITS)]
+            buffer: list[np.ndarray] = []
+            buffered = 0
+
+            def flush() -> None:
+                nonlocal buffer, buffered
+                if not buffer:
+                    return
+                keys = np.concatenate(buffer)
+                part = keys >> np.uint64(64 - _PARTITION_BITS)
+                for i, path in enumerate(parts):
+                    chunk = keys[part == i]
+                    if len(chunk):
+                        with path.open("ab") as fh:
+                            chunk.tofile(fh)
+                buffer, buffered = [], 0
+
+            for keys in per_document:
+                # Unique per document: the count is of documents, not of occurrences.
+                chunk = np.unique(np.fromiter((k & _MASK for k in keys), dtype=np.uint64))
+                buffer.append(chunk)
+                buffered += len(chunk)
+                if buffered >= _FLUSH_KEYS:
+                    flush()
+            flush()
+            kept_keys, kept_counts = [], []
+            for path in parts:  # partitions are ranges of the key space: results stay sorted
+                if not path.exists():
+                    continue
+                keys, counts = np.unique(np.fromfile(path, dtype=np.uint64), return_counts=True)
+                keep = counts >= min_docs
+                kept_keys.append(keys[keep])
+                kept_counts.append(counts[keep].astype(np.int64))
+        if not kept_keys:
             return cls(np.empty(0, np.uint64), np.empty(0, np.int64))
-        keys, counts = np.unique(np.concatenate(chunks), return_counts=True)
-        keep = counts >= min_docs
-        return cls(keys[keep], counts[keep].astype(np.int64))
+        return cls(np.concatenate(kept_keys), np.concatenate(kept_counts))
 
     def __getitem__(self, key: int) -> int:
         k = np.uint64(key & _MASK)
@@ -46,3 +89,116 @@ class LineDocCounts(Mapping[int, int]):
     @property
     def nbytes(self) -> int:
         return int(self._keys.nbytes + self._counts.nbytes)
+
+
+_BAND_MUL = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(n, bands) uint64 keys; equal bands give equal keys (unequal ones collide ~2^-64)."""
+    n = signatures.shape[0]
+    out = np.empty((n, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for b in range(bands):
+            h = np.full(n, np.uint64(b + 1) * _BAND_MUL, dtype=np.uint64)
+            for col in signatures[:, b * rows : (b + 1) * rows].T.astype(np.uint64):
+                h = (h ^ col) * _BAND_MUL
+                h ^= h >> np.uint64(29)
+            out[:, b] = h
+    return out
+
+
+class SignatureIndex:
+    """MinHash signatures by ordinal (0, 1, ...), on disk; near-duplicate pairs on demand.
+
+    ``add`` takes what ``NearDuplicateIndex.signature`` returns (uint64 bytes, ``b""`` for an
+    empty text, which is never anyone's near-duplicate)."""
+
+    def __init__(self, folder: Path, name: str, num_perm: int, threshold: float) -> None:
+        from datasketch import MinHashLSH
+
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)  # its banding, not its storage
+        self.bands, self.rows = int(lsh.b), int(lsh.r)
+        self.num_perm, self.threshold = num_perm, threshold
+        folder.mkdir(parents=True, exist_ok=True)
+        self._sig_path = folder / f"{name}.sig.u32"
+        self._band_path = folder / f"{name}.bands.u64"
+        self._sig = self._sig_path.open("wb")
+        self._bands = self._band_path.open("wb")
+        self._pending: list[np.ndarray] = []
+        self._empty = bytearray()
+        self.count = 0
+
+    def add(self, signature: bytes) -> int:
+        ordinal = self.count
+        if signature:
+            values = np.frombuffer(signature, dtype=np.uint64)
+            if len(values) != self.num_perm or values.max(initial=0) > 0xFFFFFFFF:
+                raise ValueError("signature is not num_perm 32-bit MinHash values")
+            self._pending.append(values.astype(np.uint32))
+            self._empty.append(0)
+        else:
+            self._pending.append(np.full(self.num_perm, 0xFFFFFFFF, dtype=np.uint32))
+            self._empty.append(1)
+        self.count += 1
+        if len(self._pending) >= 4096:
+            self._flush()
+        return ordinal
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        block = np.stack(self._pending)
+        self._pending = []
+        block.tofile(self._sig)
+        _band_keys(block, self.bands, self.rows).tofile(self._bands)
+
+    def close(self) -> None:
+        self._flush()
+        self._sig.close()
+        self._bands.close()
+
+    def _signature(self, fd: int, ordinal: int) -> np.ndarray:
+        size = self.num_perm * 4
+        return np.frombuffer(os.pread(fd, size, ordinal * size), dtype=np.uint32)
+
+    def pairs(self) -> np.ndarray:
+        """(k, 2) int64 array of ordinal pairs (a < b), sorted, whose estimated Jaccard
+        similarity reaches the threshold among those sharing at least one LSH band."""
+        self.close()
+        n = self.count
+        if n < 2:
+            return np.empty((0, 2), dtype=np.int64)
+        empty = np.frombuffer(bytes(self._empty), dtype=np.uint8).astype(bool)
+        bands = np.memmap(self._band_path, dtype=np.uint64, mode="r", shape=(n, self.bands))
+        candidates: list[np.ndarray] = []
+        for b in range(self.bands):
+            keys = np.array(bands[:, b])  # one band in memory at a time
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+            ends = np.r_[starts[1:], n]
+            for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
+                members = np.sort(order[s:e])
+                members = members[~empty[members]]
+                if len(members) < 2:
+                    continue
+                i, j = np.triu_indices(len(members), k=1)
+                candidates.append(members[i] * n + members[j])
+        del bands
+        if not candidates:
+            return np.empty((0, 2), dtype=np.int64)
+        flat = np.unique(np.concatenate(candidates))
+        kept = []
+        fd = os.open(self._sig_path, os.O_RDONLY)
+        try:
+            current, sig_a = -1, None
+            for a, b in zip((flat // n).tolist(), (flat % n).tolist(), strict=True):
+                if a != current:
+                    current, sig_a = a, self._signature(fd, a)
+                sim = float(np.mean(sig_a == self._signature(fd, b)))
+                if sim >= self.threshold:
+                    kept.append((a, b))
+        finally:
+            os.close(fd)
+        return np.array(kept, dtype=np.int64).reshape(-1, 2)

@@ -81,6 +81,14 @@ class NearDuplicateIndex:
             raise ValueError(f"near-duplicate index: key {key!r} added twice")
         self._signatures[key] = self.signature(text)
 
+    def add_signature(self, key: str, signature: bytes) -> None:
+        """Add a signature computed elsewhere (e.g. in a worker process) with :meth:`signature`."""
+        if key in self._signatures:
+            raise ValueError(f"near-duplicate index: key {key!r} added twice")
+        if signature and len(signature) != self.num_perm * 8:
+            raise ValueError(f"near-duplicate index: signature of {key!r} has the wrong length")
+        self._signatures[key] = signature
+
     def _minhash(self, signature: bytes) -> MinHash:
         return MinHash(
             num_perm=self.num_perm,

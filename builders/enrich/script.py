@@ -62,7 +62,8 @@ def _changed_han(text: str, config: str) -> int:
     other = valid_characters()["Hans" if config == "t2s" else "Hant"]
     converted = plain(config)(text)
     if len(converted) == len(text):
-        return sum(1 for a, b in zip(text, converted) if a != b and a not in other and HAN.match(a))
+        pairs = zip(text, converted, strict=True)
+        return sum(1 for a, b in pairs if a != b and a not in other and HAN.match(a))
     # A binding whose tables change lengths: fall back to characters taken one by one.
     convert = plain(config)
     return sum(1 for ch in text if HAN.match(ch) and ch not in other and convert(ch) != ch)

@@ -109,7 +109,9 @@ def evaluate_summaries(docs: Sequence[Document], curated: Mapping[str, CuratedAn
             "statement": (
                 f"{ext_id} {'beats' if beats else 'does NOT beat'} {lead_id} on mean character-level "
                 f"ROUGE-L F ({means[ext_id]['char']['rougeL']} vs {means[lead_id]['char']['rougeL']}; "
-                f"better on {wins} of {len(both)} documents)."
+                f"better on {wins} of {len(both)} documents); on jieba word-level ROUGE-L F it "
+                f"{'beats' if beats_word else 'does NOT beat'} it ({means[ext_id]['word']['rougeL']} vs "
+                f"{means[lead_id]['word']['rougeL']})."
             ),
         }
     return {

@@ -19,6 +19,9 @@ def input_files(paths: Paths) -> list[Path]:
     for root in (paths.corpus, paths.schema):
         files.extend(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
     files.append(CONFIG_FILE)
+    changelog = REPO_ROOT / "CHANGELOG.md"  # feeds the card and Croissant's datePublished
+    if changelog.is_file():
+        files.append(changelog)
     return sorted(set(files))
 
 

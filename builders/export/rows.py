@@ -66,9 +66,9 @@ def document_row(doc: Document) -> dict[str, Any]:
             }
             for s in doc.summaries
         ],
-        "summary_zh_hans": _best_summary(doc, "zh", "Hans"),
-        "summary_zh_hant": _best_summary(doc, "zh", "Hant"),
-        "summary_en": _best_summary(doc, "en", "Latn") or None,
+        "summary_zh_hans": doc.summary_zh_hans or "",
+        "summary_zh_hant": doc.summary_zh_hant or "",
+        "summary_en": doc.summary_en,
         "summary_source": doc.summary_source,
         "topics": list(doc.topics),
         "topics_source": doc.topics_source,
@@ -86,18 +86,6 @@ def document_row(doc: Document) -> dict[str, Any]:
         },
         "builder_version": __version__,
     }
-
-
-def _best_summary(doc: Document, language: str, script: str) -> str:
-    """The summary of the document's summary_source method in the given language/script."""
-    source = doc.summary_source
-    for summary in doc.summaries:
-        if summary.language == language and summary.script == script and summary.method == source:
-            return summary.text
-    for summary in doc.summaries:  # curated English may exist when the best zh one is automatic
-        if summary.language == language and summary.script == script:
-            return summary.text
-    return ""
 
 
 def paragraph_rows(doc: Document) -> list[dict[str, Any]]:

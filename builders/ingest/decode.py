@@ -1,7 +1,16 @@
 """Bytes → text. Strict UTF-8 first; other encodings only when detection is confident.
 
 Every refusal is a BuildError naming the file and the reason, so a maintainer who drops a
-broken page into ``corpus/raw/`` learns exactly what is wrong with it.
+broken page into ``corpus/raw/`` learns exactly what is wrong with it. The order of checks:
+
+1. size limit (before anything is decoded), empty / whitespace-only page;
+2. a byte-order mark decides (UTF-8, UTF-16 LE/BE) and the rest must decode strictly;
+3. valid UTF-8 is taken as UTF-8;
+4. otherwise charset-normalizer guesses; the guess is accepted only when it is an encoding
+   Chinese pages are published in (GBK/GB18030, Big5, UTF-16 without BOM), the bytes decode
+   strictly with it, its "chaos" is low and the text is mostly Han / ASCII;
+5. the decoded text must not contain NUL or many control characters (binary files), and no
+   line may be longer than the configured limit.
 """
 
 from __future__ import annotations
@@ -15,16 +24,35 @@ from charset_normalizer import from_bytes
 from builders.config import section
 from builders.record import BuildError
 
-# Encodings we accept from detection: the ones Chinese pages are really published in.
-_CHINESE_ENCODINGS = {"gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950", "cp936", "hz", "utf_16", "utf_8"}
+# Encodings accepted from detection, normalised to Python codec names, with the narrowest
+# compatible codec tried first so the recorded name is the one the page was most likely saved
+# in (a GBK page also decodes as GB18030, a Big5 page as Big5-HKSCS).
+_FAMILIES: dict[str, tuple[str, ...]] = {
+    "gb2312": ("gbk", "gb18030"),
+    "gbk": ("gbk", "gb18030"),
+    "cp936": ("gbk", "gb18030"),
+    "gb18030": ("gbk", "gb18030"),
+    "hz": ("hz",),
+    "big5": ("big5", "cp950", "big5hkscs"),
+    "cp950": ("big5", "cp950", "big5hkscs"),
+    "big5hkscs": ("big5", "cp950", "big5hkscs"),
+    "utf_16": ("utf-16",),
+    "utf_16_le": ("utf-16-le",),
+    "utf_16_be": ("utf-16-be",),
+}
+_ALLOWED_CONTROLS = frozenset("\n\r\t\f")
 
 
 def _han_or_ascii_share(text: str) -> float:
     letters = [c for c in text if not c.isspace()]
     if not letters:
         return 0.0
-    good = sum(1 for c in letters if c.isascii() or "CJK" in unicodedata.name(c, "") or _is_cjk_punct(c))
+    good = sum(1 for c in letters if c.isascii() or _is_han(c) or _is_cjk_punct(c))
     return good / len(letters)
+
+
+def _is_han(char: str) -> bool:
+    return unicodedata.name(char, "").startswith("CJK ")
 
 
 def _is_cjk_punct(char: str) -> bool:
@@ -32,63 +60,103 @@ def _is_cjk_punct(char: str) -> bool:
     return 0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFFEF or 0x2010 <= code <= 0x206F
 
 
+def _where(data: bytes, offset: int) -> str:
+    """'offset N, line L' for an offset into raw bytes (lines counted by LF bytes)."""
+    line = data.count(b"\n", 0, offset) + 1
+    return f"offset {offset}, line {line}"
+
+
 def decode_bytes(data: bytes, origin: Path) -> tuple[str, str]:
     """Return (text, encoding name). Line endings are normalised to ``\\n``."""
     cfg = section("ingest")
-    if len(data) > int(cfg["max_page_bytes"]):
-        raise BuildError(f"{origin}: page is {len(data)} bytes, over the limit of {cfg['max_page_bytes']}")
+    limit = int(cfg["max_page_bytes"])
+    if len(data) > limit:
+        raise BuildError(
+            f"{origin}: page is {len(data)} bytes, over the limit of {limit} (ingest.max_page_bytes)"
+        )
     if not data.strip():
         raise BuildError(f"{origin}: page is empty or whitespace only")
 
-    text: str | None = None
-    encoding = "utf-8"
     if data.startswith(codecs.BOM_UTF8):
-        text, encoding = _strict(data[3:], "utf-8", origin), "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text, encoding = _strict(data, "utf-16", origin), "utf-16"
-    elif b"\x00" in data:
-        # NUL bytes without a BOM: UTF-16 without BOM, or a binary file.
-        text, encoding = _detect(data, origin, reason="contains NUL bytes")
+        text, encoding = _strict(data[3:], "utf-8", origin, offset=3), "utf-8-sig"
+    elif data.startswith(codecs.BOM_UTF16_LE):
+        text, encoding = _strict(data[2:], "utf-16-le", origin, offset=2), "utf-16"
+    elif data.startswith(codecs.BOM_UTF16_BE):
+        text, encoding = _strict(data[2:], "utf-16-be", origin, offset=2), "utf-16"
     else:
         try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text, encoding = _detect(data, origin, reason="is not valid UTF-8")
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as exc:
+            nul = data.find(b"\x00")
+            if nul >= 0:
+                reason = f"contains NUL bytes (first at {_where(data, nul)})"
+            else:
+                bad = data[exc.start]
+                reason = f"is not valid UTF-8 (invalid byte 0x{bad:02x} at {_where(data, exc.start)})"
+            text, encoding = _detect(data, origin, reason)
 
     if "\x00" in text:
-        raise BuildError(f"{origin}: contains NUL characters (binary file?)")
-    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise BuildError(f"{origin}: contains NUL characters (line {line}): a binary file, not a text page")
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS)
     if controls > max(8, len(text) // 200):
-        raise BuildError(f"{origin}: {controls} control characters: looks like a binary file")
+        raise BuildError(f"{origin}: {controls} control characters: a binary file, not a text page")
     if not text.strip():
-        raise BuildError(f"{origin}: page is empty or whitespace only")
+        raise BuildError(f"{origin}: page is empty or whitespace only (after decoding as {encoding})")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    longest = max((len(line) for line in text.split("\n")), default=0)
-    if longest > int(cfg["max_line_chars"]):
-        raise BuildError(
-            f"{origin}: a line of {longest} characters is over the limit of {cfg['max_line_chars']}"
-        )
+    max_line = int(cfg["max_line_chars"])
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > max_line:
+            raise BuildError(
+                f"{origin}: line {number} has {len(line)} characters, "
+                f"over the limit of {max_line} (ingest.max_line_chars)"
+            )
     return text, encoding
 
 
-def _strict(data: bytes, codec: str, origin: Path) -> str:
+def _strict(data: bytes, codec: str, origin: Path, offset: int = 0) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise BuildError(f"{origin}: declared {codec} by its BOM but byte {exc.start} is invalid") from exc
+        raise BuildError(
+            f"{origin}: starts with a {codec} byte-order mark "
+            f"but is not valid {codec} at {_where(data, exc.start + offset)}"
+        ) from exc
 
 
 def _detect(data: bytes, origin: Path, reason: str) -> tuple[str, str]:
+    """Decode with a detected Chinese encoding, or refuse (the message says why)."""
     cfg = section("ingest")
     best = from_bytes(data).best()
     if best is None:
-        raise BuildError(f"{origin}: {reason} and no encoding could be detected (binary file?)")
-    name = best.encoding.lower().replace("-", "_")
-    if name not in _CHINESE_ENCODINGS:
-        raise BuildError(f"{origin}: {reason}; detected {best.encoding}, which is not an accepted Chinese encoding")
-    if best.chaos > float(cfg["max_decode_chaos"]):
-        raise BuildError(f"{origin}: {reason}; {best.encoding} detected with too little confidence (chaos {best.chaos:.2f})")
-    text = str(best)
-    if _han_or_ascii_share(text) < float(cfg["min_decoded_han_share"]):
-        raise BuildError(f"{origin}: {reason}; decoding as {best.encoding} does not give Chinese text")
-    return text, name
+        raise BuildError(f"{origin}: {reason}, and no text encoding fits it (binary or damaged file)")
+    detected = best.encoding.lower().replace("-", "_")
+    family = _FAMILIES.get(detected)
+    if family is None:
+        raise BuildError(
+            f"{origin}: {reason}; it looks like {best.encoding}, which is not an accepted Chinese encoding "
+            "(convert the page to UTF-8)"
+        )
+    max_chaos = float(cfg["max_decode_chaos"])
+    if best.chaos > max_chaos:
+        raise BuildError(
+            f"{origin}: {reason}; {best.encoding} detected with too little confidence "
+            f"(chaos {best.chaos:.2f} > {max_chaos}; convert the page to UTF-8)"
+        )
+    reference = str(best)
+    for codec in family:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if codec == family[-1] or text == reference:
+            break
+    else:
+        raise BuildError(f"{origin}: {reason}; detected {best.encoding} but the bytes do not decode with it")
+    share = _han_or_ascii_share(text)
+    if share < float(cfg["min_decoded_han_share"]):
+        raise BuildError(
+            f"{origin}: {reason}; decoding as {codec} gives only {share:.0%} Han/ASCII characters, "
+            "not Chinese text"
+        )
+    return text, codec

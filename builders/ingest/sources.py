@@ -1,12 +1,16 @@
 """Read and check ``corpus/sources.yaml`` against the files in ``corpus/raw/``.
 
 The build refuses to run when the two disagree: a raw file without an entry, an entry without
-a file, a sha256 mismatch, duplicate ids, unknown keys, or a path that leaves ``corpus/``.
+a file, a sha256 mismatch, duplicate ids, unknown or repeated keys, or a path that leaves
+``corpus/``. The rest of the corpus folder is checked too: no symlink may point outside it, and
+every curated file must belong to a document of sources.yaml (a typo in a file name would
+otherwise drop the maintainers' work silently).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -29,15 +33,34 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader (no Python objects) that refuses a key repeated in one mapping: plain YAML
+    keeps the last value silently, which hides copy-and-paste mistakes in sources.yaml."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, (str, int, float, bool)) or key is None:
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def load_yaml(path: Path) -> Any:
     """Safe-load a YAML file; any syntax error becomes a BuildError naming the file and line."""
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_StrictLoader)  # a SafeLoader subclass: no Python objects
     except FileNotFoundError as exc:
         raise BuildError(f"{path}: file not found") from exc
     except UnicodeDecodeError as exc:
         raise BuildError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    except OSError as exc:
+        raise BuildError(f"{path}: cannot read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark is not None else ""
@@ -129,4 +152,34 @@ def load_sources(paths: Paths) -> list[Source]:
             raise BuildError(f"{child}: symlink in raw/ without a sources.yaml entry")
         if child.resolve() not in files:
             raise BuildError(f"{child}: raw file has no entry in {origin.name}")
+    check_corpus_tree(paths, set(seen))
     return sorted(entries, key=lambda e: e.id)
+
+
+# Curated subfolders whose files are named ``<document id>.yaml``.
+CURATED_SUBDIRS = ("cleaning", "annotations")
+
+
+def check_corpus_tree(paths: Paths, ids: set[str]) -> None:
+    """Refuse symlinks that leave corpus/ and curated files of documents that do not exist."""
+    base = paths.corpus.resolve()
+    for root, dirs, files in os.walk(paths.corpus, followlinks=False):
+        for name in sorted(dirs + files):
+            path = Path(root) / name
+            if path.is_symlink():
+                target = path.resolve()
+                if target != base and base not in target.parents:
+                    where = f"{paths.corpus.name}/ (to {os.readlink(path)})"
+                    raise BuildError(f"{path}: symlink points outside {where}")
+    for sub in CURATED_SUBDIRS:
+        folder = paths.curated / sub
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.suffix not in (".yaml", ".yml"):
+                continue
+            if path.stem not in ids:
+                raise BuildError(
+                    f"{path}: curated file for unknown document id {path.stem!r} "
+                    f"(no such id in {paths.sources.name})"
+                )

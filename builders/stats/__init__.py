@@ -71,10 +71,14 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
     # config → split → script → rows / characters; lines take their document's script.
     doc_script = {row["id"]: scripts[row["script"]] for _, row in docs}
     per_split_script: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
-    for config, rows, text_col in (("documents", docs, "text"), ("paragraphs", paras, "text"), ("lines", lines, "raw_text")):
+    configs = (("documents", docs, "text"), ("paragraphs", paras, "text"), ("lines", lines, "raw_text"))
+    for config, rows, text_col in configs:
         by_split: dict[str, dict[str, dict[str, int]]] = {}
         for split, row in rows:
-            script = scripts[row["script"]] if "script" in row else doc_script.get(row["document_id"], "unknown")
+            if "script" in row:
+                script = scripts[row["script"]]
+            else:
+                script = doc_script.get(row["document_id"], "unknown")
             entry = by_split.setdefault(split, {}).setdefault(script, {"rows": 0, "chars": 0})
             entry["rows"] += 1
             entry["chars"] += len(row[text_col])

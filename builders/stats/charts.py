@@ -18,11 +18,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on build machines
 
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.ft2font import FT2Font  # noqa: E402
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+from matplotlib.ft2font import FT2Font
 
-from builders.record import BuildError  # noqa: E402
+from builders.record import BuildError
 
 # Characters every chart label font must have (topic names, script names, reasons).
 _PROBE = "中文算力英伟达國產晶片供應"
@@ -145,7 +145,10 @@ def render_charts(stats: dict[str, Any], out_dir: Path, topic_labels: dict[str, 
         splits = list(dict.fromkeys(s for per in stats["per_split"].values() for s in per))
         _grouped(
             splits,
-            {config: [per.get(s, {}).get("rows", 0) for s in splits] for config, per in stats["per_split"].items()},
+            {
+                config: [per.get(s, {}).get("rows", 0) for s in splits]
+                for config, per in stats["per_split"].items()
+            },
             "rows",
             out_dir / "rows-per-split.svg",
         )
@@ -164,7 +167,12 @@ def render_charts(stats: dict[str, Any], out_dir: Path, topic_labels: dict[str, 
         charts.append(Chart("script.svg", "Documents and paragraphs per script"))
 
         topics = [(t, n) for t, n in stats["topics"].items()]
-        _barh([topic_labels.get(t, t) for t, _ in topics], [n for _, n in topics], "documents", out_dir / "topics.svg")
+        _barh(
+            [topic_labels.get(t, t) for t, _ in topics],
+            [n for _, n in topics],
+            "documents",
+            out_dir / "topics.svg",
+        )
         charts.append(Chart("topics.svg", "Documents per topic (主题分布)"))
 
         _histogram(stats["doc_lengths"], "characters per document", out_dir / "document-lengths.svg")
@@ -176,7 +184,13 @@ def render_charts(stats: dict[str, Any], out_dir: Path, topic_labels: dict[str, 
         _barh(list(labels), list(labels.values()), "raw lines", out_dir / "line-labels.svg", color="#b5803f")
         charts.append(Chart("line-labels.svg", "Raw lines by label"))
         reasons = stats["removed_reasons"]
-        _barh(list(reasons), list(reasons.values()), "removed lines", out_dir / "removed-reasons.svg", color="#b5523f")
+        _barh(
+            list(reasons),
+            list(reasons.values()),
+            "removed lines",
+            out_dir / "removed-reasons.svg",
+            color="#b5523f",
+        )
         charts.append(Chart("removed-reasons.svg", "Removed lines by label and reason"))
 
         repairs = stats["repairs"]

@@ -1,0 +1,135 @@
+"""Tests of builders.clean.spin with documents the tests build themselves (and the seed pages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from builders.clean.repair import repair_line
+from builders.clean.spin import LEXICON_FILE, lexicon, process_spin
+from builders.record import Line
+
+RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+
+NORMAL = [
+    "人工智能的发展离不开算力，大模型的训练需要大量的设备和服务器。",
+    "我们看到，国内企业正在提高算力的部署效率，相关服务平台的进展很快。",
+    "“我们急切地需要算力。”一家公司负责人对记者说，今年的消费电子市场很不景气。",
+    "算力短缺的问题，得到了业内的广泛关注，也推动了国产芯片的发展。",
+    "专家认为，人工智能芯片的生态建设仍然需要时间，很多企业还在观望。",
+    "数据中心的基础设施投资持续增长，围绕算力网络的合作越来越多。",
+]
+# Spinner substitutions as a 伪原创 tool applies them (original -> spun), used to build a spun page.
+SPIN = [("人工智能", "家养智能"), ("大模型", "大模子"), ("我们", "咱们"), ("发展", "睁开"), ("提高", "后退"),
+        ("服务器", "效率器"), ("服务平台", "效率平台"), ("设备", "配置装备部署"),
+        ("消费", "破费"), ("认为", "以为"), ("很多", "良多"), ("今年", "往年"),
+        ("基础设施", "根基配置装备部署"), ("围绕", "环抱"), ("算力网络", "算力收集"),
+        ("对记者说", "对于记者说")]
+
+
+def lines_of(texts: list[str]) -> list[Line]:
+    return [Line(number=i + 1, raw=t, text=t) for i, t in enumerate(texts)]
+
+
+def spun(text: str) -> str:
+    for original, spun_form in sorted(SPIN, key=lambda p: -len(p[0])):
+        text = text.replace(original, spun_form)
+    return text
+
+
+def test_lexicon_file_is_sorted_and_wellformed() -> None:
+    rows = [r.split("\t") for r in LEXICON_FILE.read_text(encoding="utf-8").splitlines()
+            if r and not r.startswith("#") and not r.startswith("spun\t")]
+    assert all(len(r) == 6 and r[5] for r in rows)
+    assert [r[0] for r in rows] == sorted(r[0] for r in rows)
+    assert len({r[0] for r in rows}) == len(rows)
+    assert all(r[3] in ("yes", "no", "context") for r in rows)
+    assert "家" in lexicon()
+
+
+def test_normal_text_not_flagged_and_unchanged() -> None:
+    res = process_spin(lines_of(NORMAL))
+    assert not res.is_spun and not res.is_stuffed
+    assert res.texts == {i + 1: t for i, t in enumerate(NORMAL)}
+    assert res.repairs == [] and res.spun_texts == {}
+    assert res.spin_score < 3.0
+
+
+def test_spun_text_flagged_and_restored() -> None:
+    texts = [spun(t) for t in NORMAL]
+    assert texts != NORMAL
+    res = process_spin(lines_of(texts))
+    assert res.is_spun and res.spin_score > 10
+    assert res.spun_texts == {i + 1: t for i, t in enumerate(texts)}
+    restored = list(res.texts.values())
+    assert restored == NORMAL
+    kinds = {r.kind for r in res.repairs}
+    assert kinds == {"spin-restore"}
+    assert any(r.before == "家养智能" and r.after == "人工智能" for r in res.repairs)
+
+
+def test_ambiguous_forms_not_restored_outside_context() -> None:
+    extra = ["对于这个问题，以及相关的效率和妨碍，各方看法不一。", "他睁开眼睛。"]
+    texts = [spun(t) for t in NORMAL] + extra
+    res = process_spin(lines_of(texts))
+    assert res.is_spun
+    assert res.texts[len(texts) - 1] == extra[0]
+    assert res.texts[len(texts)] == "他睁开眼睛。"
+
+
+def stuff(texts: list[str], word: str) -> list[str]:
+    """Insert ``word`` as a stuffing tool does: after clause breaks and at line ends."""
+    out = []
+    for t in texts:
+        t = t.replace("，", "，" + word, 1).replace("。", "。" + word, 1)
+        out.append(t)
+    return out
+
+
+def test_keyword_stuffing_removed() -> None:
+    body = [*NORMAL, "芯片企业的产品，已经在市场上站稳了脚跟。", "这是一个漫长的过程。"]
+    texts = stuff(body, "饥渴")
+    res = process_spin(lines_of(texts))
+    assert res.is_stuffed and res.stuffed_keywords == ["饥渴"]
+    assert "饥渴" not in "".join(res.texts.values())
+    assert list(res.texts.values()) == body
+    assert {r.kind for r in res.repairs} == {"keyword-stuffing"}
+
+
+def test_topic_word_not_removed() -> None:
+    # 算力 is the topic of every line (after breaks, at line starts, around 的) but never inserted.
+    texts = [*NORMAL, "算力需求无处不在，算力供给相对有限。", "他认为未来算力是融合的，算力既来自云端。"]
+    res = process_spin(lines_of(texts))
+    assert not res.is_stuffed
+    assert res.texts == {i + 1: t for i, t in enumerate(texts)}
+
+
+def seed_lines(name: str) -> list[Line]:
+    path = next(RAW.glob(f"{name}_*.txt"))
+    out = []
+    for n, raw in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        text, _ = repair_line(raw, n)
+        if sum(1 for c in text if "\u4e00" <= c <= "\u9fff") >= 20:
+            out.append(Line(n, raw, text))
+    return out
+
+
+@pytest.mark.parametrize("name", ["001", "002", "003", "004"])
+def test_normal_seeds_not_flagged(name: str) -> None:
+    lines = seed_lines(name)
+    res = process_spin(lines)
+    assert not res.is_spun and not res.is_stuffed
+    assert res.texts == {line.number: line.text for line in lines}
+
+
+def test_spun_seed_flagged_restored_and_destuffed() -> None:
+    res = process_spin(seed_lines("000"))
+    assert res.is_spun and res.is_stuffed
+    assert set(res.stuffed_keywords) == {"算力", "饥渴"}
+    text = "".join(res.texts.values())
+    for spun_form in ("家养智能", "大模子", "配置装备部署", "咱们", "睁开"):
+        assert spun_form not in text
+    assert "饥渴”" in text  # the quoted genuine use stays
+    assert text.count("饥渴") == 1 + text.count("“饥渴”") - 1
+    assert "。饥渴" not in text and "是饥渴" not in text

@@ -11,20 +11,20 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/
 
 .PHONY: build dataset docs test lint evaluate bench clean
 
-build: dataset docs  ## the dataset folder and the docs site
+build: dataset evaluate docs  ## the dataset folder, its evaluation figures and the docs site
 
 dataset: $(STAMP)
 	$(BIN)/zhnews build --out $(OUT)
 
 docs: $(STAMP) system-deps
-	$(BIN)/zhnews docs --dataset $(OUT) --site $(SITE)
+	$(BIN)/zhnews docs --dataset $(OUT) --site $(SITE) --evaluation $(dir $(OUT))evaluation.json
 
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 evaluate: $(STAMP)
-	$(BIN)/zhnews evaluate --json build/evaluation.json
+	$(BIN)/zhnews evaluate --json $(dir $(OUT))evaluation.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

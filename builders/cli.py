@@ -79,10 +79,20 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _evaluation_summary(result: dict) -> str:
+    """A few headline figures; the JSON file has everything."""
     lines = []
-    for section_name, figures in result.items():
-        if isinstance(figures, dict) and "summary" in figures:
-            lines.append(f"{section_name}: {figures['summary']}")
+    cleaning = result.get("cleaning", {})
+    if "summary" in cleaning:
+        lines.append(f"cleaning: {cleaning['summary']}")
+    annotations = result.get("annotations", {})
+    comparison = annotations.get("summaries", {}).get("comparison", {})
+    if "statement" in comparison:
+        lines.append(f"summaries: {comparison['statement']}")
+    topics = annotations.get("topics", {})
+    for key in ("in_sample", "loo_cue_thresholds", "loo_tfidf_centroid"):
+        micro = topics.get(key, {}).get("micro")
+        if micro:
+            lines.append(f"topics {key}: micro P={micro['precision']:.3f} R={micro['recall']:.3f} F1={micro['f1']:.3f}")
     return "\n".join(lines) or json.dumps(result, ensure_ascii=False)[:2000]
 
 

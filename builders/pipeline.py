@@ -45,11 +45,11 @@ from builders.enrich.metadata import extract_metadata
 from builders.enrich.near_duplicates import NearDuplicateIndex
 from builders.enrich.paragraphs import split_paragraphs
 from builders.enrich.script import apply_scripts
+from builders.executors.rows import encode_rows
 from builders.export.atomic import fault_point, staged_output
 from builders.export.card import write_card
 from builders.export.croissant import write_croissant
 from builders.export.manifest import build_manifest, write_manifest
-from builders.executors.rows import encode_rows
 from builders.export.parquet import parquet_writer
 from builders.export.rows import document_row, line_rows, paragraph_rows
 from builders.export.versioning import check_release
@@ -62,6 +62,13 @@ from builders.split import assign_splits, group_keys
 SPILL_DIR = ".spill"
 
 
+def _scale() -> dict[str, Any]:
+    try:
+        return section("scale")
+    except KeyError:  # settings of this module; defaults keep older config files working
+        return {}
+
+
 @dataclass
 class BuildReport:
     documents: int = 0
@@ -70,6 +77,8 @@ class BuildReport:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     removed_lines: Counter[str] = field(default_factory=Counter)
     repairs: Counter[str] = field(default_factory=Counter)
+    workers: int = 1
+    executor: str = "local"
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -78,6 +87,29 @@ class BuildReport:
             yield
         finally:
             self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - start
+
+    @property
+    def seconds(self) -> float:
+        """Wall time of the build (top-level stages; the indented ones are per-document sums)."""
+        return sum(v for k, v in self.stage_seconds.items() if not k.startswith(" "))
+
+    def summary(self) -> list[str]:
+        """The final summary: pages in and out, lines removed by reason, repairs, time."""
+        out = self.rows.get("documents", {})
+        secs = self.seconds
+        removed = sum(self.removed_lines.values())
+        lines = [
+            f"pages in: {self.documents} ({self.raw_bytes / 1e6:.2f} MB raw); pages out: {sum(out.values())} "
+            f"({', '.join(f'{k}={v}' for k, v in out.items())})",
+            f"lines removed: {removed}"
+            + "".join(f"\n    {k}: {v}" for k, v in sorted(self.removed_lines.items(), key=lambda kv: (-kv[1], kv[0]))),
+            f"repairs: {sum(self.repairs.values())}"
+            + "".join(f"\n    {k}: {v}" for k, v in sorted(self.repairs.items(), key=lambda kv: (-kv[1], kv[0]))),
+            f"time: {secs:.1f} s with {self.workers} worker(s) ({self.executor}); "
+            f"{self.documents / secs if secs else 0:.1f} pages/s, {self.raw_bytes / 1e6 / secs if secs else 0:.2f} MB/s",
+            "stages (s): " + ", ".join(f"{k.strip()}={v:.2f}" for k, v in self.stage_seconds.items()),
+        ]
+        return lines
 
 
 # --------------------------------------------------------------------------- per document
@@ -88,9 +120,9 @@ class Processed:
     """What a worker sends back for one document: encoded rows and compact signatures."""
 
     doc_id: str
-    rows: dict[str, list[dict[str, Any]]]
+    rows: dict[str, pa.Table]
     doc_signature: bytes
-    paragraph_signatures: list[tuple[str, bytes]]
+    paragraph_signatures: list[tuple[int, bytes]]  # (paragraph index, signature)
     raw_bytes: int
     removed: Counter[str]
     repairs: Counter[str]
@@ -113,6 +145,15 @@ def _init_worker(ctx: _Context) -> None:
     _CTX = ctx
 
 
+_SCHEMAS: dict[str, pa.Schema] = {}
+
+
+def _arrow_schema(config: str) -> pa.Schema:
+    if config not in _SCHEMAS:
+        _SCHEMAS[config] = features(config).arrow_schema
+    return _SCHEMAS[config]
+
+
 def enrich_document(doc: Document, line_counts: LineDocCounts, n_docs: int, curated: CuratedAnnotation | None) -> Document:
     """All per-document stages, in order."""
     doc = clean_document(doc, line_counts, n_docs)
@@ -123,8 +164,13 @@ def enrich_document(doc: Document, line_counts: LineDocCounts, n_docs: int, cura
 
 
 def process_source(source: Source) -> Processed:
-    ctx = _CTX
-    assert ctx is not None, "worker not initialised"
+    """One document in a worker initialised with :func:`_init_worker`."""
+    assert _CTX is not None, "worker not initialised"
+    return process_with(_CTX, source)
+
+
+def process_with(ctx: _Context, source: Source) -> Processed:
+    """Ingest → clean → enrich → annotate → encoded, validated rows and signatures."""
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     doc = read_document(ctx.paths, source)
@@ -136,18 +182,20 @@ def process_source(source: Source) -> Processed:
     doc.split, doc.split_rule = "train", "hash"
     gold = load_gold(ctx.paths.curated, doc.id, len(doc.lines), [line.raw for line in doc.lines])
     gold_label: Callable[[int], str | None] = gold.label_of if gold else (lambda _n: None)
-    rows = {
+    encoded = {
         "documents": encode_rows("documents", [document_row(doc)]),
         "paragraphs": encode_rows("paragraphs", paragraph_rows(doc)),
         "lines": encode_rows("lines", line_rows(doc, gold_label)),
     }
+    # Arrow tables travel between processes far cheaper than lists of dicts.
+    rows = {c: pa.Table.from_pylist(r, schema=_arrow_schema(c)) for c, r in encoded.items()}
     t3 = time.perf_counter()
     index = _signature_index()
     processed = Processed(
         doc_id=doc.id,
         rows=rows,
         doc_signature=index.signature(doc.text_zh_hans),
-        paragraph_signatures=[(f"{doc.id}-p{p.index:04d}", index.signature(p.text_zh_hans)) for p in doc.paragraphs],
+        paragraph_signatures=[(p.index, index.signature(p.text_zh_hans)) for p in doc.paragraphs],
         raw_bytes=(ctx.paths.corpus / source.file).stat().st_size,
         removed=Counter(f"{ln.label}:{ln.reason}" for ln in doc.lines if ln.label != "content" and ln.raw.strip()),
         repairs=Counter(r.kind for r in doc.repairs),
@@ -157,6 +205,11 @@ def process_source(source: Source) -> Processed:
     seconds.update({"ingest": t1 - t0, "clean+enrich+annotate": t2 - t1, "encode+validate": t3 - t2, "signatures": t4 - t3})
     processed.stage_seconds = seconds
     return processed
+
+
+def process_chunk(sources: list[Source]) -> list[Processed]:
+    assert _CTX is not None, "worker not initialised"
+    return [process_with(_CTX, s) for s in sources]
 
 
 _INDEX: NearDuplicateIndex | None = None
@@ -173,11 +226,16 @@ def _signature_index() -> NearDuplicateIndex:
 # --------------------------------------------------------------------------- corpus level
 
 
-def index_lines(paths: Paths, sources: list[Source]) -> LineDocCounts:
+def index_lines(paths: Paths, sources: list[Source], progress: bool = False) -> LineDocCounts:
     """Pass 1: hashes of normalised lines and in how many documents each occurs."""
 
     def keys() -> Iterator[list[int]]:
-        for source in sources:
+        items: Iterable[Source] = sources
+        if progress:
+            from tqdm import tqdm
+
+            items = tqdm(sources, unit="page", desc="index lines")
+        for source in items:
             doc = read_document(paths, source)
             yield [k for k in (line_key(line.raw) for line in doc.lines) if k is not None]
 
@@ -187,41 +245,76 @@ def index_lines(paths: Paths, sources: list[Source]) -> LineDocCounts:
 def default_workers() -> int:
     env = os.environ.get("ZHNEWS_WORKERS")
     if env:
-        return max(1, int(env))
+        return max(1, int(env)) if env != "all" else (os.cpu_count() or 1)
     return 1
 
 
+def chunked(items: list[Source], size: int) -> Iterator[list[Source]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def chunk_size(n: int, workers: int) -> int:
+    """Documents per task: enough to amortise the hand-over, small enough to balance load."""
+    cap = int(_scale().get("max_chunk", 16))
+    return max(1, min(cap, n // (workers * 8) or 1))
+
+
 def _map_sources(ctx: _Context, sources: list[Source], workers: int) -> Iterator[Processed]:
-    """Results in source (id) order, whatever the number of workers."""
+    """Results in source (id) order, whatever the number of workers, with a bounded number of
+    documents in flight (``Pool.imap`` would queue every finished result when the parent, which
+    writes the files, is slower than the workers)."""
     if workers <= 1 or len(sources) < 2:
         _init_worker(ctx)
         yield from map(process_source, sources)
         return
     mp = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    size = chunk_size(len(sources), workers)
+    window = max(2, int(_scale().get("max_in_flight", 64)) * workers // size)
     with mp.Pool(workers, initializer=_init_worker, initargs=(ctx,)) as pool:
-        yield from pool.imap(process_source, sources, chunksize=max(1, min(32, len(sources) // (workers * 8) or 1)))
+        pending: deque[Any] = deque()
+        chunks = chunked(sources, size)
+        for chunk in chunks:
+            pending.append(pool.apply_async(process_chunk, (chunk,)))
+            if len(pending) >= window:
+                break
+        while pending:
+            done = pending.popleft().get()
+            nxt = next(chunks, None)
+            if nxt is not None:
+                pending.append(pool.apply_async(process_chunk, (nxt,)))
+            yield from done
 
 
 class _Spill:
     """Encoded rows of one config, appended to an Arrow IPC file in document order."""
 
-    def __init__(self, path: Path, config: str, batch_rows: int) -> None:
+    def __init__(self, path: Path, config: str, batch_rows: int, batch_bytes: int = 32 << 20) -> None:
         self.path = path
         self.schema = features(config).arrow_schema
         self.batch_rows = batch_rows
-        self.buffer: list[dict[str, Any]] = []
+        self.batch_bytes = batch_bytes
+        self.buffer: list[pa.Table] = []
+        self.buffered_rows = 0
+        self.buffered_bytes = 0
         self.sink = pa.OSFile(str(path), "wb")
         self.writer = ipc.new_file(self.sink, self.schema)
 
-    def add(self, rows: Iterable[dict[str, Any]]) -> None:
-        self.buffer.extend(rows)
-        if len(self.buffer) >= self.batch_rows:
+    def add(self, rows: pa.Table | Iterable[dict[str, Any]]) -> None:
+        table = rows if isinstance(rows, pa.Table) else pa.Table.from_pylist(list(rows), schema=self.schema)
+        if table.num_rows == 0:
+            return
+        self.buffer.append(table)
+        self.buffered_rows += table.num_rows
+        self.buffered_bytes += table.nbytes
+        if self.buffered_rows >= self.batch_rows or self.buffered_bytes >= self.batch_bytes:
             self.flush()
 
     def flush(self) -> None:
         if self.buffer:
-            self.writer.write_table(pa.Table.from_pylist(self.buffer, schema=self.schema))
-            self.buffer = []
+            table = pa.concat_tables(self.buffer).combine_chunks()
+            self.writer.write_table(table)
+            self.buffer, self.buffered_rows, self.buffered_bytes = [], 0, 0
 
     def close(self) -> None:
         self.flush()
@@ -235,72 +328,176 @@ class _Spill:
                 yield reader.get_batch(i)
 
 
-def _finalise_row(config: str, row: dict[str, Any], split: dict[str, tuple[str, str]], near: dict[str, list[str]]) -> dict[str, Any]:
+@dataclass
+class NearDuplicates:
+    """Near-duplicate ids of documents and paragraphs, from ordinal pairs (compact)."""
+
+    doc_ids: list[str]
+    doc_pairs: np.ndarray
+    para_doc: np.ndarray  # paragraph ordinal -> document ordinal
+    para_index: np.ndarray  # paragraph ordinal -> paragraph index
+    para_pairs: np.ndarray
+
+    def __post_init__(self) -> None:
+        self._doc_ordinal = {d: i for i, d in enumerate(self.doc_ids)}
+        self._docs = self._neighbours(self.doc_pairs)
+        self._paras = self._neighbours(self.para_pairs)
+        # Paragraph ordinals are found again by (document ordinal, paragraph index).
+        self._para_key = (self.para_doc.astype(np.int64) << 32) | self.para_index.astype(np.int64)
+        self._para_order = np.argsort(self._para_key, kind="stable")
+
+    @staticmethod
+    def _neighbours(pairs: np.ndarray) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for a, b in pairs.tolist():
+            out.setdefault(a, []).append(b)
+            out.setdefault(b, []).append(a)
+        return out
+
+    def doc_groups(self) -> dict[str, list[str]]:
+        """Document id → sorted ids of its near-duplicates (documents that have any)."""
+        return {self.doc_ids[a]: sorted(self.doc_ids[b] for b in bs) for a, bs in self._docs.items()}
+
+    def of_document(self, doc_id: str) -> list[str]:
+        others = self._docs.get(self._doc_ordinal[doc_id])
+        return sorted(self.doc_ids[b] for b in others) if others else []
+
+    def _para_id(self, ordinal: int) -> str:
+        return f"{self.doc_ids[int(self.para_doc[ordinal])]}-p{int(self.para_index[ordinal]):04d}"
+
+    def of_paragraph(self, doc_id: str, index: int) -> list[str]:
+        if not self._paras:
+            return []
+        key = (self._doc_ordinal[doc_id] << 32) | index
+        pos = int(np.searchsorted(self._para_key, key, sorter=self._para_order))
+        if pos >= len(self._para_order) or self._para_key[self._para_order[pos]] != key:
+            return []
+        others = self._paras.get(int(self._para_order[pos]))
+        return sorted(self._para_id(b) for b in others) if others else []
+
+
+def _finalise(config: str, table: pa.Table, split: dict[str, tuple[str, str]], near: NearDuplicates) -> pa.Table:
+    """Set the split columns and the near-duplicate ids of a table of spilled rows."""
+
+    def put(t: pa.Table, name: str, values: pa.Array) -> pa.Table:
+        return t.set_column(t.schema.get_field_index(name), t.schema.field(name), values)
+
     if config == "documents":
-        row["split"], row["split_rule"] = split[row["id"]]
-        row["quality"]["near_duplicate_ids"] = near.get(row["id"], [])
-    elif config == "paragraphs":
-        row["split"] = split[row["document_id"]][0]
-        doc_prefix = f"{row['document_id']}-p"
-        # Only paragraphs of *other* documents: a page repeating itself is cleaning's business.
-        row["near_duplicate_ids"] = [k for k in near.get(row["id"], []) if not k.startswith(doc_prefix)]
-    else:
-        row["split"] = split[row["document_id"]][0]
-    return row
+        ids = table.column("id").to_pylist()
+        table = put(table, "split", pa.array([split[i][0] for i in ids], pa.string()))
+        table = put(table, "split_rule", pa.array([split[i][1] for i in ids], pa.string()))
+        quality = table.column("quality").combine_chunks()
+        qtype = quality.type
+        near_type = qtype.field("near_duplicate_ids").type
+        children = [
+            pa.array([near.of_document(i) for i in ids], near_type) if f.name == "near_duplicate_ids" else quality.field(f.name)
+            for f in qtype
+        ]
+        struct = pa.StructArray.from_arrays(children, fields=list(qtype), mask=quality.is_null() if quality.null_count else None)
+        return put(table, "quality", struct)
+    doc_ids = table.column("document_id").to_pylist()
+    table = put(table, "split", pa.array([split[d][0] for d in doc_ids], pa.string()))
+    if config == "paragraphs":
+        indexes = table.column("paragraph_index").to_pylist()
+        near_type = table.schema.field("near_duplicate_ids").type
+        values = []
+        for d, i in zip(doc_ids, indexes, strict=True):
+            # Only paragraphs of *other* documents: a page repeating itself is cleaning's business.
+            prefix = f"{d}-p"
+            values.append([k for k in near.of_paragraph(d, i) if not k.startswith(prefix)])
+        table = put(table, "near_duplicate_ids", pa.array(values, near_type))
+    return table
 
 
-def _write_splits(spill: _Spill, config: str, out_dir: Path, split: dict[str, tuple[str, str]], near: dict[str, list[str]]) -> dict[str, int]:
+def _write_splits(spill: _Spill, config: str, out_dir: Path, split: dict[str, tuple[str, str]], near: NearDuplicates) -> dict[str, int]:
+    """Spilled rows → one Parquet file per split, in row groups of ``export.row_group_size``.
+
+    Each row group is written from one contiguous table (``combine_chunks``): the bytes are
+    then the same as when the group was built from Python rows in one piece."""
     shard = str(section("export")["shard_name"])
     group_rows = int(section("export")["row_group_size"])
     order = [s for s in section("split")["order"] if s in {v[0] for v in split.values()}]
     writers: dict[str, pq.ParquetWriter] = {}
-    buffers: dict[str, list[dict[str, Any]]] = {s: [] for s in order}
+    pending: dict[str, list[pa.Table]] = {s: [] for s in order}
+    pending_rows = dict.fromkeys(order, 0)
     counts = dict.fromkeys(order, 0)
     schema = spill.schema
 
-    def flush(name: str) -> None:
-        if not buffers[name]:
-            return
+    def write(name: str, table: pa.Table) -> None:
         if name not in writers:
             writers[name] = parquet_writer(out_dir / "data" / config / shard.format(split=name), schema)
-        writers[name].write_table(pa.Table.from_pylist(buffers[name], schema=schema), row_group_size=group_rows)
-        counts[name] += len(buffers[name])
-        buffers[name] = []
+        table = table.combine_chunks().replace_schema_metadata(schema.metadata)
+        writers[name].write_table(table, row_group_size=group_rows)
+        counts[name] += table.num_rows
+
+    def drain(name: str, final: bool) -> None:
+        while pending_rows[name] >= group_rows or (final and pending_rows[name]):
+            table = pa.concat_tables(pending[name])
+            take = min(group_rows, table.num_rows)
+            write(name, table.slice(0, take))
+            rest = table.slice(take)
+            pending[name] = [rest] if rest.num_rows else []
+            pending_rows[name] = rest.num_rows
 
     for batch in spill.batches():
-        for row in batch.to_pylist():
-            row = _finalise_row(config, row, split, near)
-            buffers[row["split"]].append(row)
-            if len(buffers[row["split"]]) >= group_rows:
-                flush(row["split"])
+        table = _finalise(config, pa.Table.from_batches([batch]), split, near)
+        splits = table.column("split")
+        for name in order:
+            part = table.filter(pa.compute.equal(splits, name))
+            if part.num_rows:
+                pending[name].append(part)
+                pending_rows[name] += part.num_rows
+                drain(name, final=False)
     for name in order:
-        flush(name)
+        drain(name, final=True)
         if name in writers:
             writers[name].close()
     return {k: v for k, v in counts.items() if v}
 
 
-def build(out: Path, paths: Paths | None = None, workers: int | None = None, progress: bool = False) -> BuildReport:
-    """The whole build into ``out``, replaced atomically only when everything passed."""
+Executor = Callable[[_Context, list[Source]], Iterable[Processed]]
+
+
+def build(
+    out: Path,
+    paths: Paths | None = None,
+    workers: int | None = None,
+    progress: bool = False,
+    executor: Executor | None = None,
+) -> BuildReport:
+    """The whole build into ``out``, replaced atomically only when everything passed.
+
+    ``executor(ctx, sources)`` runs the per-document stages and yields the results in source
+    order (default: local worker processes; ``builders.executors.ray.RayExecutor`` runs them
+    as Ray tasks). Whatever runs them, the parent writes every file, so the output is the same."""
+    import pyarrow.compute  # noqa: F401 - pa.compute in _write_splits
+
     paths = paths or default_paths()
     workers = workers or default_workers()
-    report = BuildReport()
+    report = BuildReport(workers=workers, executor=getattr(executor, "name", "local") if executor else "local")
     with report.timed("sources"):
         sources = load_sources(paths)
     if not sources:
         raise BuildError(f"{paths.sources}: no documents to build")
     with report.timed("index"):
-        line_counts = index_lines(paths, sources)
+        line_counts = index_lines(paths, sources, progress)
         curated = load_curated(paths.curated, {s.id for s in sources})
     ctx = _Context(paths=paths, line_counts=line_counts, n_docs=len(sources), curated=curated)
+    nd = section("near_duplicates")
 
     with staged_output(out) as tmp:
         spill_dir = tmp / SPILL_DIR
         spill_dir.mkdir()
-        spills = {c: _Spill(spill_dir / f"{c}.arrow", c, int(section("export")["row_group_size"])) for c in CONFIGS}
-        doc_index = NearDuplicateIndex(script_normalise=False)
-        para_index = NearDuplicateIndex(script_normalise=False)
-        results = _map_sources(ctx, sources, workers)
+        spill_rows = int(_scale().get("spill_rows", section("export")["row_group_size"]))
+        spills = {c: _Spill(spill_dir / f"{c}.arrow", c, spill_rows) for c in CONFIGS}
+        doc_index = SignatureIndex(spill_dir, "documents", int(nd["num_perm"]), float(nd["threshold"]))
+        para_index = SignatureIndex(spill_dir, "paragraphs", int(nd["num_perm"]), float(nd["threshold"]))
+        doc_ids: list[str] = []
+        para_doc: list[np.ndarray] = []
+        para_idx: list[np.ndarray] = []
+        results: Iterable[Processed] = (
+            executor(ctx, sources) if executor is not None else _map_sources(ctx, sources, workers)
+        )
         if progress:
             from tqdm import tqdm
 
@@ -309,9 +506,12 @@ def build(out: Path, paths: Paths | None = None, workers: int | None = None, pro
             for result in results:
                 for config in CONFIGS:
                     spills[config].add(result.rows[config])
-                doc_index.add_signature(result.doc_id, result.doc_signature)
-                for key, sig in result.paragraph_signatures:
-                    para_index.add_signature(key, sig)
+                ordinal = doc_index.add(result.doc_signature)
+                doc_ids.append(result.doc_id)
+                for _index, sig in result.paragraph_signatures:
+                    para_index.add(sig)
+                para_doc.append(np.full(len(result.paragraph_signatures), ordinal, dtype=np.uint32))
+                para_idx.append(np.array([i for i, _ in result.paragraph_signatures], dtype=np.uint32))
                 report.documents += 1
                 report.raw_bytes += result.raw_bytes
                 report.removed_lines.update(result.removed)
@@ -320,19 +520,24 @@ def build(out: Path, paths: Paths | None = None, workers: int | None = None, pro
                     report.stage_seconds[f"  {stage}"] = report.stage_seconds.get(f"  {stage}", 0.0) + secs
             for spill in spills.values():
                 spill.close()
+        if [s.id for s in sources] != doc_ids:
+            raise BuildError("executor returned documents out of order or incomplete")
         with report.timed("near-duplicates+split"):
-            doc_near = doc_index.groups()
-            para_near = para_index.groups()
-            ids = [s.id for s in sources]
-            split = assign_splits(group_keys(ids, doc_near))
+            near = NearDuplicates(
+                doc_ids=doc_ids,
+                doc_pairs=doc_index.pairs(),
+                para_doc=np.concatenate(para_doc) if para_doc else np.empty(0, np.uint32),
+                para_index=np.concatenate(para_idx) if para_idx else np.empty(0, np.uint32),
+                para_pairs=para_index.pairs(),
+            )
+            split = assign_splits(group_keys(doc_ids, near.doc_groups()))
         with report.timed("export"):
-            near = {**doc_near, **para_near}
             report.rows = {}
             for config in CONFIGS:
                 report.rows[config] = _write_splits(spills[config], config, tmp, split, near)
                 fault_point("after-parquet")  # test hook (docs/robustness.md); inert unless armed
-            for spill in spills.values():
-                spill.path.unlink()
+            for child in spill_dir.iterdir():
+                child.unlink()
             spill_dir.rmdir()
             fault_point("before-card")
             write_card(tmp)

@@ -192,7 +192,14 @@ def test_write_error_keeps_the_previous_output(
         reason = "Input/output error"
     else:  # the output's parent folder does not take new folders (read-only)
         denied = PermissionError(errno.EACCES, "Permission denied", str(previous.out.parent))
-        monkeypatch.setattr(atomic.tempfile, "mkdtemp", lambda **kw: _raise(denied))
+        real_mkdtemp = atomic.tempfile.mkdtemp
+
+        def mkdtemp(*args: str, **kwargs: str) -> str:
+            if str(kwargs.get("prefix", "")).startswith(".dataset.tmp-"):
+                raise denied
+            return real_mkdtemp(*args, **kwargs)
+
+        monkeypatch.setattr(atomic.tempfile, "mkdtemp", mkdtemp)
         reason = "Permission denied"
     code, err = build_cli(previous.out, previous.corpus_b)
     assert code == 3, err

@@ -68,6 +68,12 @@ def find_cjk_font() -> str:
         if not Path(path).is_file() or not _has_glyphs(path):
             continue
         font_manager.fontManager.addfont(path)
+        # A .ttc holds one face per region; the Simplified Chinese one has the corpus's glyph forms.
+        faces = sorted({f.name for f in font_manager.fontManager.ttflist if f.fname == path})
+        for suffix in (" SC", " CN", " TC"):
+            preferred = [n for n in faces if n.endswith(suffix)]
+            if preferred:
+                return preferred[0]
         return font_manager.FontProperties(fname=path).get_name()
     raise BuildError(
         "no font with Chinese glyphs found (checked `fc-list :lang=zh` and matplotlib's font list); "

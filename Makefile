@@ -7,9 +7,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build/dataset
 SITE ?= build/site
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock 2>/dev/null | sha256sum | cut -c1-16)
+HASH := $(shell cat pyproject.toml requirements.lock 2>/dev/null | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(HASH)
+TEST_STAMP := $(VENV)/.installed-test-$(HASH)
 
-.PHONY: build dataset docs test lint evaluate bench clean
+.PHONY: build dataset docs test lint evaluate clean system-deps
 
 build: dataset evaluate docs  ## the dataset folder, its evaluation figures and the docs site
 
@@ -19,14 +21,14 @@ dataset: $(STAMP)
 docs: $(STAMP) system-deps
 	$(BIN)/zhnews docs --dataset $(OUT) --site $(SITE) --evaluation $(dir $(OUT))evaluation.json
 
-test: $(STAMP) system-deps
+test: $(TEST_STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 evaluate: $(STAMP)
 	$(BIN)/zhnews evaluate --json $(dir $(OUT))evaluation.json
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
 # Debian packages: a CJK font (charts must show Chinese, not boxes) and Chromium for the
@@ -40,8 +42,13 @@ system-deps:
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip>=24"
-	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test]'
+	$(BIN)/python -m pip install -q -c requirements.lock -e .
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+# The tests also need the test tools and the optional distributed executor (Ray, local mode).
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[test,distributed]'
 	touch $@
 
 clean:

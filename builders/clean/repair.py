@@ -485,13 +485,22 @@ def repair_line(text: str, line_no: int) -> tuple[str, list[Repair]]:
     can bring two spaces together), so that the result is a fixed point: idempotent."""
     try:
         changes: list[Change] = []
-        for _ in range(_MAX_PASSES):
+        seen = {text}
+        converged = False
+        # Most lines converge in one or two passes; a pass that only shortens the text (one
+        # junk character at a time) may need more, so allow one pass per character too.
+        for _ in range(_MAX_PASSES + len(text)):
             new, c = _one_pass(text)
             changes.extend(c)
             if new == text:
+                converged = True
                 break
+            if new in seen:  # a cycle: fall through to the safe form below
+                text = new
+                break
+            seen.add(new)
             text = new
-        else:
+        if not converged:
             # Not converged (pathological input): strip what must never be in clean text.
             text = re.sub("[\x00-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\u3100-\u312f\u31a0-\u31bf<>]", "", text)
         return text, [Repair(kind, line_no, before, after) for kind, before, after in changes]

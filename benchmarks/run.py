@@ -16,6 +16,7 @@ It prints numbers; it asserts nothing. The figures in docs/performance.md come f
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -53,10 +54,8 @@ def raw_bytes(corpus: Path) -> int:
 def _tree_rss(proc: psutil.Process) -> int:
     total = 0
     for p in [proc, *proc.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             total += p.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
     return total
 
 
@@ -123,10 +122,8 @@ def machine() -> dict[str, Any]:
     libs = {}
     for name in ("pyarrow", "datasets", "jieba", "opencc-python-reimplemented", "datasketch", "jsonschema",
                  "fastjsonschema", "numpy", "ray"):
-        try:
+        with contextlib.suppress(PackageNotFoundError):
             libs[name] = version(name)
-        except PackageNotFoundError:
-            pass
     cpu = platform.processor() or ""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():

@@ -310,6 +310,14 @@ def _gbk(text: str) -> tuple[str, list[Change]]:
     cfg = _cfg()
     changes: list[Change] = []
     widths = [_gbk_width(c) for c in text]
+    # An accented Latin letter touching an ASCII letter belongs to a word (pinyin "yīngwěidá",
+    # "Pétain"), not to a shifted double-byte run, whatever GBK's width for it.
+    for k, c in enumerate(text):
+        if widths[k] == 2 and 0xC0 <= ord(c) < 0x250 and (
+            (k > 0 and text[k - 1].isascii() and text[k - 1].isalpha())
+            or (k + 1 < len(text) and text[k + 1].isascii() and text[k + 1].isalpha())
+        ):
+            widths[k] = 1
     # Lost-character traces "?(pinyin)" mark the start of a run: trace start -> run start.
     traces: dict[int, int] = {}
     for m in _LOST_RE.finditer(text):

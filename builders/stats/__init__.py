@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from builders.schema import class_names
@@ -25,6 +27,28 @@ def read_rows(out_dir: Path, config: str) -> list[tuple[str, dict[str, Any]]]:
     for split, path in parquet_files(out_dir, config).items():
         rows.extend((split, r) for r in pq.read_table(path).to_pylist())
     return rows
+
+
+class _Rows:
+    """(split, row) of a config, re-read batch by batch on every pass (memory stays flat as the
+    corpus grows): only ``columns``, plus ``_chars``, the length in characters of ``text_col``
+    (counted by Arrow: no text is turned into Python strings)."""
+
+    def __init__(self, out_dir: Path, config: str, columns: list[str], text_col: str) -> None:
+        self.files = parquet_files(out_dir, config)
+        self.columns, self.text_col = columns, text_col
+
+    def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for split, path in self.files.items():
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=16384, columns=[*self.columns, self.text_col]):
+                chars = pc.utf8_length(batch.column(self.text_col)).to_pylist()
+                part = batch.select(self.columns).to_pylist()
+                for row, n in zip(part, chars, strict=True):
+                    row["_chars"] = n
+                    yield split, row
+
+    def __len__(self) -> int:
+        return sum(pq.read_metadata(p).num_rows for p in self.files.values())
 
 
 def _sorted(counter: Counter[str]) -> dict[str, int]:
@@ -48,17 +72,18 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
     topic_names = class_names("documents", "topics")
     line_labels = class_names("lines", "label")
 
-    docs = read_rows(out_dir, "documents")
-    paras = read_rows(out_dir, "paragraphs")
-    lines = read_rows(out_dir, "lines")
+    doc_columns = ["id", "script", "num_chars", "num_paragraphs", "topics", "repairs", "quality"]
+    docs = list(_Rows(out_dir, "documents", doc_columns, "text"))  # compact: no texts
+    paras = _Rows(out_dir, "paragraphs", ["script", "num_chars"], "text")
+    lines = _Rows(out_dir, "lines", ["document_id", "label", "reason"], "raw_text")
 
     per_split: dict[str, dict[str, dict[str, int]]] = {}
-    for config, rows, text_col in (("documents", docs, "text"), ("paragraphs", paras, "text"), ("lines", lines, "raw_text")):
+    for config, rows, _text_col in (("documents", docs, "text"), ("paragraphs", paras, "text"), ("lines", lines, "raw_text")):
         table: dict[str, dict[str, int]] = {}
         for split, row in rows:
             entry = table.setdefault(split, {"rows": 0, "chars": 0})
             entry["rows"] += 1
-            entry["chars"] += len(row[text_col])
+            entry["chars"] += row["_chars"]
         per_split[config] = table
 
     per_script: dict[str, dict[str, int]] = {}
@@ -72,7 +97,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
     doc_script = {row["id"]: scripts[row["script"]] for _, row in docs}
     per_split_script: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
     configs = (("documents", docs, "text"), ("paragraphs", paras, "text"), ("lines", lines, "raw_text"))
-    for config, rows, text_col in configs:
+    for config, rows, _text_col in configs:
         by_split: dict[str, dict[str, dict[str, int]]] = {}
         for split, row in rows:
             if "script" in row:
@@ -81,7 +106,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
                 script = doc_script.get(row["document_id"], "unknown")
             entry = by_split.setdefault(split, {}).setdefault(script, {"rows": 0, "chars": 0})
             entry["rows"] += 1
-            entry["chars"] += len(row[text_col])
+            entry["chars"] += row["_chars"]
         per_split_script[config] = {s: dict(sorted(v.items())) for s, v in by_split.items()}
 
     topics = Counter(topic_names[t] for _, row in docs for t in row["topics"])

@@ -42,10 +42,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"built {out} from {report.documents} documents ({total} rows)")
     for config, per in report.rows.items():
         print(f"  {config}: " + ", ".join(f"{s}={n}" for s, n in per.items()))
-    print(f"  pages in: {report.documents}, raw MB: {report.raw_bytes / 1e6:.2f}")
-    print("  lines removed: " + ", ".join(f"{k}={v}" for k, v in sorted(report.removed_lines.items())))
-    print("  repairs: " + ", ".join(f"{k}={v}" for k, v in sorted(report.repairs.items())))
-    print("  stage seconds: " + ", ".join(f"{k.strip()}={v:.2f}" for k, v in report.stage_seconds.items()))
+    for line in report.summary():
+        print(f"  {line}")
     return 0
 
 

@@ -21,10 +21,12 @@ On a cluster every node needs the builders installed and the corpus folder at th
 
 from __future__ import annotations
 
-import pickle
+import json
 from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Any
+
+import numpy as np
 
 from builders.pipeline import Processed, _Context, chunk_size, process_with
 from builders.record import Source
@@ -39,10 +41,12 @@ class _Stages:
         self.ctx: _Context = ray.get(ctx_ref[0]) if isinstance(ctx_ref, list) else ctx_ref
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        out = []
-        for fields in batch["source"]:
-            source = Source(**pickle.loads(fields))
-            out.append(pickle.dumps(process_with(self.ctx, source), protocol=pickle.HIGHEST_PROTOCOL))
+        # Sources travel as JSON; results as Python objects in an object column, which Ray
+        # serialises itself between its own processes (nothing from the corpus is unpickled
+        # by our code).
+        out = np.empty(len(batch["source"]), dtype=object)
+        for i, fields in enumerate(batch["source"]):
+            out[i] = process_with(self.ctx, Source(**json.loads(fields)))
         return {"ordinal": batch["ordinal"], "result": out}
 
 
@@ -94,7 +98,7 @@ class RayExecutor:
             # The context (line index, curated annotations) goes to the object store once.
             ctx_ref = [ray.put(ctx)]
             items = [
-                {"ordinal": i, "source": pickle.dumps(asdict(s), protocol=pickle.HIGHEST_PROTOCOL)}
+                {"ordinal": i, "source": json.dumps(asdict(s), ensure_ascii=False)}
                 for i, s in enumerate(sources)
             ]
             size = chunk_size(len(sources), cpus)
@@ -109,11 +113,11 @@ class RayExecutor:
             )
             expected = 0
             for batch in ds.iter_batches(batch_size=size, batch_format="default", prefetch_batches=1):
-                for ordinal, blob in zip(batch["ordinal"], batch["result"], strict=True):
+                for ordinal, result in zip(batch["ordinal"], batch["result"], strict=True):
                     if int(ordinal) != expected:
                         raise RuntimeError(f"Ray returned document {ordinal} where {expected} was expected")
                     expected += 1
-                    yield pickle.loads(blob)
+                    yield result
         finally:
             if started and self.shutdown:
                 ray.shutdown()

@@ -197,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             stages = ", ".join(f"{s.strip()}={v:.1f}" for s, v in r["stage_seconds"].items())
             print(f"{'':>17}stages (s): {stages}", flush=True)
+            # ru_maxrss of a forked worker starts at the parent's RSS at fork time.
+            print(
+                f"{'':>17}peak MB: parent {_mb(r['peak_rss_parent_bytes'])}, "
+                f"largest worker {_mb(r['peak_rss_worker_bytes'])}",
+                flush=True,
+            )
     # Memory growth: the largest N against the one ten times smaller, per worker count.
     for k in workers:
         by_n = {r["pages"]: r for r in results if r["workers"] == k}

@@ -191,11 +191,13 @@ def process_with(ctx: _Context, source: Source) -> Processed:
     rows = {c: pa.Table.from_pylist(r, schema=_arrow_schema(c)) for c, r in encoded.items()}
     t3 = time.perf_counter()
     index = _signature_index()
+    # One numpy pass for the document and its paragraphs (same values as one call each).
+    sigs = index.signatures([doc.text_zh_hans, *(p.text_zh_hans for p in doc.paragraphs)])
     processed = Processed(
         doc_id=doc.id,
         rows=rows,
-        doc_signature=index.signature(doc.text_zh_hans),
-        paragraph_signatures=[(p.index, index.signature(p.text_zh_hans)) for p in doc.paragraphs],
+        doc_signature=sigs[0],
+        paragraph_signatures=[(p.index, sig) for p, sig in zip(doc.paragraphs, sigs[1:], strict=True)],
         raw_bytes=(ctx.paths.corpus / source.file).stat().st_size,
         removed=Counter(f"{ln.label}:{ln.reason}" for ln in doc.lines if ln.label != "content" and ln.raw.strip()),
         repairs=Counter(r.kind for r in doc.repairs),
@@ -268,7 +270,13 @@ def _map_sources(ctx: _Context, sources: list[Source], workers: int) -> Iterator
         _init_worker(ctx)
         yield from map(process_source, sources)
         return
-    mp = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    if fork:
+        # Load jieba, the IDF table and the taxonomy once; forked workers share them.
+        from builders.annotate import warm_up
+
+        warm_up()
+    mp = multiprocessing.get_context("fork" if fork else "spawn")
     size = chunk_size(len(sources), workers)
     window = max(2, int(_scale().get("max_in_flight", 64)) * workers // size)
     with mp.Pool(workers, initializer=_init_worker, initargs=(ctx,)) as pool:

@@ -109,19 +109,21 @@ def check_parquet(dataset: Path, rel: str) -> list[str]:
         problems.append(f"{rel}: columns are in a different order than schema/{config}.schema.json")
     if problems:
         return problems
+    shown = rows = 0
     try:
-        table = pq.read_table(path)
+        # One batch at a time: a crawl's shards are larger than memory should need to be.
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+            for row in batch.to_pylist():
+                for err in record_errors(config, row):
+                    shown += 1
+                    if shown <= MAX_ROW_PROBLEMS:
+                        rid = row.get("id") or row.get("document_id")
+                        problems.append(f"{rel}: row {rows} ({rid}): {err}")
+                rows += 1
     except (OSError, pa.ArrowException) as exc:
-        return [f"{rel}: cannot be read as Parquet ({exc})"]
-    if table.num_rows == 0:
-        problems.append(f"{rel}: no rows (a declared split with no rows cannot be loaded)")
-    shown = 0
-    for i, row in enumerate(table.to_pylist()):
-        for err in record_errors(config, row):
-            shown += 1
-            if shown <= MAX_ROW_PROBLEMS:
-                rid = row.get("id") or row.get("document_id")
-                problems.append(f"{rel}: row {i} ({rid}): {err}")
+        return [*problems, f"{rel}: cannot be read as Parquet ({exc})"]
+    if rows == 0:
+        problems.insert(0, f"{rel}: no rows (a declared split with no rows cannot be loaded)")
     if shown > MAX_ROW_PROBLEMS:
         problems.append(f"{rel}: {shown - MAX_ROW_PROBLEMS} more record problems not shown")
     return problems

@@ -19,15 +19,17 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _isolated_hf_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    home = tmp_path_factory.mktemp("hf-home")
-    old = os.environ.get("HF_HOME")
-    os.environ["HF_HOME"] = str(home)
+def _isolated_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The Hugging Face cache and the builders' own cache (jieba) live in the session's tmp."""
+    values = {"HF_HOME": tmp_path_factory.mktemp("hf-home"), "ZHNEWS_CACHE_DIR": tmp_path_factory.mktemp("zhnews-cache")}
+    old = {key: os.environ.get(key) for key in values}
+    os.environ.update({key: str(value) for key, value in values.items()})
     yield
-    if old is None:
-        os.environ.pop("HF_HOME", None)
-    else:
-        os.environ["HF_HOME"] = old
+    for key, value in old.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 @pytest.fixture(scope="session")

@@ -71,15 +71,22 @@ def test_domain_words_stay_whole() -> None:
     assert "伟达" not in words
 
 
-def test_jieba_writes_no_cache(tmp_path: Path) -> None:
-    """Segmentation in a fresh process with TMPDIR pointing at an empty folder leaves it empty."""
+def test_jieba_writes_only_to_its_cache_folder(tmp_path: Path) -> None:
+    """Segmentation in fresh processes leaves TMPDIR empty; the prefix dictionary goes to the user
+    cache folder ($XDG_CACHE_HOME/zhnews), and a second process reads it with the same result."""
     tmp = tmp_path / "tmp"
     tmp.mkdir()
-    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(REPO))
+    xdg = tmp_path / "xdg"
+    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(REPO), XDG_CACHE_HOME=str(xdg))
+    env.pop("ZHNEWS_CACHE_DIR", None)
     code = "from builders.annotate.tokenize import segment; print('|'.join(segment('英伟达的算力')))"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "英伟达|的|算力"
-    assert list(tmp.iterdir()) == []
+    for _ in range(2):
+        out = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        assert out.stdout.strip() == "英伟达|的|算力"
+        assert list(tmp.iterdir()) == []
+        assert [p.name.split("-")[0] for p in (xdg / "zhnews").iterdir()] == ["jieba"]
 
 
 # --- summaries ---------------------------------------------------------------------------------

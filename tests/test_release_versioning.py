@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import shutil
 from collections.abc import Callable
@@ -70,13 +71,57 @@ def test_first_build_is_never_blocked(built_dataset: Path, tmp_path: Path) -> No
     assert check_version(built_dataset, version="0.1.0", releases=tmp_path / "empty") is None
 
 
+def _triples(path: Path) -> list[list[str]]:
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [line.rstrip("\n").split("\t") for line in fh]
+
+
 def test_fingerprints_cover_every_record(built_dataset: Path) -> None:
-    fp = record_fingerprints(built_dataset)
     manifest = json.loads((built_dataset / "manifest.json").read_text(encoding="utf-8"))
+    fp = record_fingerprints(built_dataset)  # rewrites records/ with the same bytes
     assert manifest["records"] == fp
     for config, per in manifest["rows"].items():
-        assert len(fp[config]["records"]) == sum(per.values())
+        entry = fp[config]["records_file"]
+        assert entry["path"] == f"records/{config}.tsv.gz"
+        # The records file is an output like the Parquet files: listed, with its sha256.
+        assert manifest["outputs"][entry["path"]]["sha256"] == entry["sha256"]
+        triples = _triples(built_dataset / entry["path"])
+        assert len(triples) == entry["records"] == sum(per.values())
+        keys = [t[0] for t in triples]
+        assert keys == sorted(set(keys))  # sorted by key, each key once
         assert {s: v["records"] for s, v in fp[config]["splits"].items()} == per
+        assert {s: sum(t[1] == s for t in triples) for s in per} == per
+        assert all(len(t[2]) == 16 for t in triples)
+    # Only aggregates stay in manifest.json: no per-record entries.
+    assert all("records" not in v for v in manifest["records"].values())
+
+
+def test_release_records_are_checked(released: tuple[Path, Path]) -> None:
+    folder, releases = released
+    recorded = releases / "0.1.0" / "records" / "documents.tsv.gz"
+    assert recorded.is_file()
+    recorded.write_bytes(gzip.compress(b"x\ttrain\t0000000000000000\n"))
+    with pytest.raises(BuildError, match="sha256 does not match the release's manifest"):
+        check_version(folder, version="0.1.0", releases=releases)
+    recorded.unlink()
+    with pytest.raises(BuildError, match="record fingerprints of the previous release are missing"):
+        check_version(folder, version="0.1.0", releases=releases)
+
+
+def test_inline_records_of_older_manifests_still_compare(released: tuple[Path, Path]) -> None:
+    """Releases recorded before the records files carried every record in manifest.json."""
+    folder, releases = released
+    path = releases / "0.1.0" / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for entry in manifest["records"].values():
+        rel = entry.pop("records_file")["path"]
+        entry["records"] = {k: f"{s}:{d}" for k, s, d in _triples(releases / "0.1.0" / rel)}
+    shutil.rmtree(releases / "0.1.0" / "records")
+    first = next(iter(manifest["records"]["lines"]["records"]))
+    del manifest["records"]["lines"]["records"][first]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(BuildError, match=rf"lines: 1 records added: {first}"):
+        check_version(folder, version="0.1.1", releases=releases)
 
 
 def test_unchanged_records_need_no_bump(released: tuple[Path, Path]) -> None:
@@ -168,13 +213,18 @@ def test_build_fails_when_records_changed_but_version_did_not(
     """End to end: a release whose records differ from this build's blocks the build at the
     same version and leaves the previous output untouched."""
     from builders.config import dataset_version
+    from builders.ingest.sources import sha256_file
 
     releases = tmp_path / "releases"
     manifest = json.loads((built_dataset / "manifest.json").read_text(encoding="utf-8"))
-    key, value = next(iter(manifest["records"]["documents"]["records"].items()))
-    split, digest = value.rsplit(":", 1)
-    manifest["records"]["documents"]["records"][key] = f"{split}:{'0' * len(digest)}"
-    (releases / dataset_version()).mkdir(parents=True)
+    entry = manifest["records"]["documents"]["records_file"]
+    triples = _triples(built_dataset / entry["path"])
+    key, split, digest = triples[0]
+    triples[0] = [key, split, "0" * len(digest)]
+    shutil.copytree(built_dataset / "records", releases / dataset_version() / "records")
+    recorded = releases / dataset_version() / entry["path"]
+    recorded.write_bytes(gzip.compress("".join("\t".join(t) + "\n" for t in triples).encode()))
+    entry["sha256"] = sha256_file(recorded)
     (releases / dataset_version() / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     monkeypatch.setattr(versioning, "releases_dir", lambda: releases)
 

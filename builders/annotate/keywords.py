@@ -6,19 +6,25 @@ Deterministic: ties are broken by first occurrence in the text.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
-from builders.annotate.tokenize import content_words, idf_table, segment
+from builders.annotate.tokenize import content_tokens, idf_table, segment
 
 
-def extract_keywords(text_hans: str, top_k: int = 10, min_chars: int = 2) -> list[str]:
+def extract_keywords(
+    text_hans: str, top_k: int = 10, min_chars: int = 2, *, tokens: Sequence[str] | None = None
+) -> list[str]:
     """The ``top_k`` words with the highest tf * idf. Latin words are matched case-insensitively
     and shown as first written (GPU, not gpu); Latin words of fewer than 3 letters (AI, ng) are
-    left out: they are too ambiguous to be keywords."""
-    words = [w for w in content_words(text_hans, min_chars=min_chars) if not (w.isascii() and len(w) < 3)]
+    left out: they are too ambiguous to be keywords. ``tokens`` (``segment(text_hans)``, e.g.
+    from :class:`~builders.annotate.segmented.Segmented`) skips segmenting again."""
+    if tokens is None:
+        tokens = segment(text_hans)
+    words = [w for w in content_tokens(tokens, min_chars=min_chars) if not (w.isascii() and len(w) < 3)]
     if not words:
         return []
     surface: dict[str, str] = {}
-    for token in segment(text_hans):
+    for token in tokens:
         surface.setdefault(token.lower() if token.isascii() else token, token)
     counts = Counter(words)
     first: dict[str, int] = {}

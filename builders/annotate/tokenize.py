@@ -1,29 +1,41 @@
-"""jieba segmentation with the domain user dictionary, deterministic and without disk caches.
+"""jieba segmentation with the domain user dictionary, deterministic.
 
 jieba's stock dictionary splits domain names (英伟达 -> 英 / 伟达, 昇腾), so a user dictionary
-(``userdict.txt``, Simplified script) is loaded. The prefix dictionary is built in memory by a
-private ``jieba.Tokenizer`` instead of ``jieba.initialize()``: that avoids the global tokenizer
-(which other code, e.g. MkDocs search, may configure), and jieba's cache file in /tmp.
+(``userdict.txt``, Simplified script) is loaded. The prefix dictionary lives in a private
+``jieba.Tokenizer`` instead of ``jieba.initialize()``: that avoids the global tokenizer (which
+other code, e.g. MkDocs search, may configure) and jieba's own cache file in /tmp.
 ``enable_paddle`` is never called (it pip-installs a package at run time).
+
+Building the prefix dictionary from jieba's 350k-word file takes 0.7-2 s per process, so the
+result is kept in a disk cache (:mod:`builders.annotate.diskcache`) keyed by the sha256 of the
+dictionary bytes: the same bytes always give the same prefix dictionary, so a cached one cannot
+change a segmentation. The user dictionary is applied on top in every process (65 lines,
+milliseconds), so editing it never needs a cache purge. The IDF table is cached the same way.
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import re
 import unicodedata
-from functools import cache
+from collections.abc import Iterable
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import jieba
 
+from builders.annotate.diskcache import cached_build
 from builders.config import section
 
 USER_DICT = Path(__file__).resolve().parent / "userdict.txt"
+IDF_FILE = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
 
 # Latin letters, digits and a few joiners form one token; everything else is judged per character.
 _WORDISH = re.compile(r"\w", re.UNICODE)
+_NUMBER = re.compile(r"[\d.,%]+")
 
 STOPWORDS_FILE = Path(__file__).resolve().parent / "stopwords.txt"
 STOPWORDS = frozenset(
@@ -33,40 +45,90 @@ STOPWORDS = frozenset(
     for word in line.split()
 )
 
+# Distinct sentences segmented per process, remembered: re-posts and near-duplicates repeat
+# whole paragraphs. Only sentence-sized texts, and a bounded number of them, so that a long
+# crawl does not grow the worker (about 2 KB an entry).
+SEGMENT_CACHE_SIZE = 20_000
+SEGMENT_CACHE_MAX_CHARS = 300
+
+
+def _prefix_dict(data: bytes) -> tuple[dict[str, int], int]:
+    return jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
+
+
+def _valid_prefix_dict(value: Any) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], dict)
+        and isinstance(value[1], int)
+    )
+
 
 @cache
 def _tokenizer() -> jieba.Tokenizer:
     tok = jieba.Tokenizer()
-    # Build the prefix dictionary in memory (what Tokenizer.initialize does, minus the cache).
     logging.getLogger("jieba").setLevel(logging.WARNING)
     with tok.get_dict_file() as fh:
-        tok.FREQ, tok.total = tok.gen_pfdict(fh)
+        data = fh.read()
+    # What Tokenizer.initialize does, with our cache instead of jieba's file in /tmp.
+    tok.FREQ, tok.total = cached_build(
+        f"jieba-{jieba.__version__}-prefix", data, lambda: _prefix_dict(data), _valid_prefix_dict
+    )
     tok.initialized = True
     tok.load_userdict(str(USER_DICT))
     return tok
 
 
+def _cut_uncached(text: str, hmm: bool) -> tuple[str, ...]:
+    return tuple(t for t in _tokenizer().lcut(text, HMM=hmm) if t.strip())
+
+
+_cut_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_cut_uncached)
+
+
+def _cut(text: str, hmm: bool) -> tuple[str, ...]:
+    if len(text) <= SEGMENT_CACHE_MAX_CHARS:
+        return _cut_cached(text, hmm)
+    return _cut_uncached(text, hmm)
+
+
+def _hmm() -> bool:
+    return bool(section("annotate")["jieba"]["hmm"])
+
+
 def segment(text: str) -> list[str]:
     """All jieba tokens of ``text`` (whitespace dropped), deterministic."""
-    hmm = bool(section("annotate")["jieba"]["hmm"])
-    return [t for t in _tokenizer().lcut(text, HMM=hmm) if t.strip()]
+    return list(_cut(text, _hmm()))
 
 
 def is_punct(token: str) -> bool:
     return all(unicodedata.category(ch)[0] in "PSZC" for ch in token)
 
 
-def content_words(text: str, min_chars: int = 1) -> list[str]:
-    """Tokens that carry meaning: no punctuation, stopwords, pure numbers; Latin lower-cased."""
+@lru_cache(maxsize=200_000)
+def _content_form(token: str) -> str | None:
+    """The word a token stands for (Latin lower-cased), or None for punctuation, stopwords and
+    pure numbers. Remembered: a text's vocabulary is small next to its token count."""
+    word = token.lower() if token.isascii() else token
+    if word in STOPWORDS or is_punct(word) or _NUMBER.fullmatch(word):
+        return None
+    return word
+
+
+def content_tokens(tokens: Iterable[str], min_chars: int = 1) -> list[str]:
+    """The tokens that carry meaning: no punctuation, stopwords, pure numbers; Latin lower-cased."""
     out = []
-    for token in segment(text):
-        word = token.lower() if token.isascii() else token
-        if is_punct(word) or word in STOPWORDS or len(word) < min_chars:
-            continue
-        if re.fullmatch(r"[\d.,%]+", word):
-            continue
-        out.append(word)
+    for token in tokens:
+        word = _content_form(token)
+        if word is not None and len(word) >= min_chars:
+            out.append(word)
     return out
+
+
+def content_words(text: str, min_chars: int = 1) -> list[str]:
+    """Content tokens (:func:`content_tokens`) of ``text``."""
+    return content_tokens(_cut(text, _hmm()), min_chars)
 
 
 def rouge_chars(text: str) -> list[str]:
@@ -80,16 +142,35 @@ def rouge_chars(text: str) -> list[str]:
     return units
 
 
-@cache
-def idf_table() -> tuple[dict[str, float], float]:
-    """jieba's bundled IDF table (analyse/idf.txt) and its median, used by the keyword extractor."""
-    path = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
+def _parse_idf(data: bytes) -> tuple[dict[str, float], float]:
     table: dict[str, float] = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == 2:
-                table[parts[0]] = float(parts[1])
+    # StringIO with universal newlines splits lines exactly as the text-mode file did.
+    for line in io.StringIO(data.decode("utf-8"), newline=None):
+        parts = line.split()
+        if len(parts) == 2:
+            table[parts[0]] = float(parts[1])
     values = sorted(table.values())
     median = values[len(values) // 2] if values else math.log(2)
     return table, median
+
+
+def _valid_idf(value: Any) -> bool:
+    return (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and isinstance(value[0], dict)
+        and isinstance(value[1], float)
+    )
+
+
+@cache
+def idf_table() -> tuple[dict[str, float], float]:
+    """jieba's bundled IDF table (analyse/idf.txt) and its median, used by the keyword extractor."""
+    data = IDF_FILE.read_bytes()
+    return cached_build("jieba-idf", data, lambda: _parse_idf(data), _valid_idf)
+
+
+def warm_up() -> None:
+    """Load the prefix dictionary and the IDF table now (both are otherwise loaded on first use)."""
+    _tokenizer()
+    idf_table()

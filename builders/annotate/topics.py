@@ -124,7 +124,11 @@ def _count(text: str, cue: str) -> int:
 def cue_evidence(text_hans: str, topic: Topic, options: TopicOptions) -> dict[str, float]:
     """Per-cue contribution (weight * log(1 + count)) for the cues that occur: the explanation
     of a topic's score."""
-    text = text_hans.lower()
+    return _evidence(text_hans.lower(), topic, options)
+
+
+def _evidence(text: str, topic: Topic, options: TopicOptions) -> dict[str, float]:
+    """:func:`cue_evidence` of an already lower-cased text."""
     out: dict[str, float] = {}
     for cue, weight in [(c, options.strong_cue_weight) for c in topic.strong_cues] + [
         (c, 1.0) for c in topic.cues
@@ -144,9 +148,10 @@ def score_topics(text_hans: str, taxonomy: Taxonomy, options: TopicOptions) -> l
     """(topic id, score) for every active topic with score > 0, highest first (ties in
     taxonomy order). Scores are rounded to 6 decimals so they are stable across platforms."""
     factor = length_factor(text_hans)
+    text = text_hans.lower()  # once, not once per topic
     scored = []
     for order, topic in enumerate(taxonomy.active()):
-        score = round(sum(cue_evidence(text_hans, topic, options).values()) / factor, 6)
+        score = round(sum(_evidence(text, topic, options).values()) / factor, 6)
         if score > 0:
             scored.append((order, topic.id, score))
     scored.sort(key=lambda x: (-x[2], x[0]))
@@ -159,11 +164,9 @@ def select_topics(scores: Sequence[tuple[str, float]], options: TopicOptions) ->
     if not scores:
         return []
     best = scores[0][1]
-    chosen = [
-        tid
-        for tid, s in scores
-        if s >= options.threshold and s >= options.relative_threshold * best
-    ][: options.max_topics]
+    chosen = [tid for tid, s in scores if s >= options.threshold and s >= options.relative_threshold * best][
+        : options.max_topics
+    ]
     return chosen or [scores[0][0]]
 
 

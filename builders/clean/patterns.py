@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
 
 import yaml
+
+from builders.enrich.convert import plain
 
 HERE = Path(__file__).resolve().parent
 PATTERNS_FILE = HERE / "line_patterns.yaml"
@@ -76,39 +77,39 @@ class Vocabulary:
     def words(self, name: str) -> frozenset[str]:
         return frozenset(self.lists[name])
 
+    @cached_property
+    def _spam_longest_first(self) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted(self.spam, key=lambda tw: -len(tw[0])))  # stable: ties keep their order
+
     def spam_score(self, text: str) -> int:
         low = text.lower()
         score = 0
         seen: set[str] = set()
         # Longest terms first, so "久久精品" is not also counted as "精品".
-        for term, weight in sorted(self.spam, key=lambda tw: -len(tw[0])):
+        for term, weight in self._spam_longest_first:
             if term in low and not any(term in longer for longer in seen):
                 score += weight
                 seen.add(term)
         return score
 
 
-@cache
-def _converter(config: str) -> Any:
-    from opencc import OpenCC  # imported lazily: the conversion tables take a moment to load
-
-    return OpenCC(config)
-
-
 def _variants(term: str) -> set[str]:
     out = {term.lower()}
     if HAN_RE.search(term):
         for config in ("s2t", "s2tw", "s2hk", "t2s"):
-            out.add(_converter(config).convert(term).lower())
+            out.add(plain(config)(term).lower())
     return out
 
 
 def simplified(text: str) -> str:
     """The line in Simplified script, for vocabulary matching only (variants such as 簽/籤 and
-    為/爲 all fold to one form, which expanding the word lists alone would miss)."""
+    為/爲 all fold to one form, which expanding the word lists alone would miss).
+
+    Plain OpenCC t2s through :func:`builders.enrich.convert.plain`, which converts each distinct
+    clause once and leaves clauses without a convertible character alone."""
     if not HAN_RE.search(text):
         return text
-    return str(_converter("t2s").convert(text))
+    return str(plain("t2s")(text))
 
 
 @cache

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from builders.config import section
+from builders.enrich.convert import plain, single_char_changes
 from builders.record import Repair
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
@@ -210,17 +211,16 @@ def _gb2312_level(ch: str) -> int:
 
 
 @cache
-def _t2s() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
+def _t2s_chars() -> dict[str, str]:
+    """Han characters OpenCC t2s changes on their own: the Traditional-only ones, and what t2s
+    makes of each (read off the converter once, instead of converting character by character)."""
+    return {c: v for c, v in single_char_changes("t2s").items() if is_han(c)}
 
 
 @cache
-def _s2t() -> Any:
-    import opencc
-
-    return opencc.OpenCC("s2t")
+def _s2t_chars() -> dict[str, str]:
+    """Han characters OpenCC s2t changes on their own (the Simplified-only ones)."""
+    return {c: v for c, v in single_char_changes("s2t").items() if is_han(c)}
 
 
 def _junk(ch: str) -> bool:
@@ -248,7 +248,7 @@ def _char_score(ch: str) -> float:
     if _junk(ch):
         return -3.0
     if is_han(ch):
-        level = _gb2312_level(_t2s().convert(ch)) or _gb2312_level(ch)
+        level = _gb2312_level(_t2s_chars().get(ch, ch)) or _gb2312_level(ch)
         return {1: 1.0, 2: 0.2}.get(level, -1.0)
     if ch in CJK_PUNCT or ch in CURLY:
         return 0.5
@@ -301,12 +301,31 @@ def _plausible(text: str) -> bool:
 
 
 def _looks_hant(text: str) -> bool:
-    changed = sum(1 for c in text if is_han(c) and _t2s().convert(c) != c)
-    return changed >= 2
+    """At least two characters that t2s would change (each on its own): Traditional text."""
+    traditional = _t2s_chars()
+    changed = 0
+    for c in text:
+        if c in traditional:
+            changed += 1
+            if changed >= 2:
+                return True
+    return False
+
+
+# Exactly the characters _junk accepts (tests/test_repair_fast.py compares every code point).
+_JUNK_RE = re.compile(
+    "[\u3100-\u312f\u31a0-\u31bf\ue000-\uf8ff\ufffd\u2500-\u257f\u0370-\u04ff\u0251\u0261"
+    + "".join(sorted(c for c in _TONE_MARKS | set("üê") if 0x00E0 <= ord(c) <= 0x01DC))
+    + "\u2460-\u24ff\u3220-\u3243\u2170-\u217f\ufe30-\ufe4f]"
+)
 
 
 def _gbk(text: str) -> tuple[str, list[Change]]:
     """Find GBK runs decoded one byte out of step and realign them (or remove them)."""
+    if _JUNK_RE.search(text) is None and _LOST_RE.search(text) is None:
+        # Nothing starts a run (no junk character, no lost-character trace) and nothing is left
+        # to remove: the scan below would return the text unchanged.
+        return text, []
     cfg = _cfg()
     changes: list[Change] = []
     widths = [_gbk_width(c) for c in text]
@@ -379,11 +398,11 @@ def _gbk(text: str) -> tuple[str, list[Change]]:
         garbled = seg[s:] + (following if consumed else "")
         out.append(seg[:s] + fixed)
         changes.append(("gbk-realign", garbled, fixed))
-        simp = [c for c in fixed if is_han(c) and _s2t().convert(c) != c and _t2s().convert(c) == c]
+        simp = [c for c in fixed if c in _s2t_chars() and c not in _t2s_chars()]
         if page_hant and simp:
             # The realigned bytes are whatever the page's encoder wrote, often Simplified on a
             # Traditional page. The script layer converts; this note records it (not applied).
-            changes.append(("gbk-realign-script", fixed, _s2t().convert(fixed)))
+            changes.append(("gbk-realign-script", fixed, plain("s2t")(fixed)))
         i = j + (1 if consumed else 0)
         # A "?" right after the run stands for the byte the run lost at its end.
         if i < n and text[i] == "?" and not consumed:

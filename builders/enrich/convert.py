@@ -26,7 +26,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Protocol
 
@@ -66,15 +66,98 @@ def opencc_binding() -> tuple[str, str]:
     return lib, str(getattr(opencc, "__version__", "unknown"))
 
 
+# Separator-delimited segments kept per configuration (clauses repeat between a page's text and
+# its paragraphs, and across a site's pages), and whole texts kept per converter direction.
+# Longer texts and segments (whole documents) rarely come back and would make the caches big.
+SEGMENT_CACHE = 1 << 15
+TEXT_CACHE = 1 << 12
+CACHE_MAX_CHARS = 2000
+
+Chain = list[list[tuple[int, int, dict[str, str]]]]
+
+
+class SegmentedOpenCC:
+    """``OpenCC(config).convert`` of opencc-python-reimplemented, same output, less work.
+
+    That binding splits the text at separators (punctuation, spaces) and converts every segment
+    on its own. Here each distinct segment is converted once (LRU), and a segment containing no
+    first character of any dictionary key is returned as it is: no key can match in it, in any
+    stage of the conversion chain (a later stage sees the unchanged text)."""
+
+    def __init__(self, config: str) -> None:
+        import opencc
+
+        self.config = config
+        cc = opencc.OpenCC(config)
+        self.chain: Chain = cc._dict_chain_data
+        self._split = cc.split_chars_re.split
+        self.key_starts = frozenset(k[0] for group in self.chain for _, _, table in group for k in table)
+        self._converted = lru_cache(maxsize=SEGMENT_CACHE)(partial(cc._convert, dictionary=self.chain))
+
+    def __reduce__(self) -> tuple[Callable[[str], Callable[[str], str]], tuple[str]]:
+        # Pickled by name (not by cache): the receiving process uses its own instance.
+        return plain, (self.config,)
+
+    def segment(self, segment: str) -> str:
+        """One separator-free segment, converted."""
+        if self.key_starts.isdisjoint(segment):
+            return segment
+        if len(segment) > CACHE_MAX_CHARS:
+            return self._converted.__wrapped__(segment)
+        return self._converted(segment)
+
+    def split(self, text: str) -> list[str]:
+        """Segments at even positions, the separators between them at odd positions."""
+        return self._split(text)
+
+    def __call__(self, text: str) -> str:
+        parts = self._split(text)
+        if len(parts) == 1:
+            return self.segment(text)
+        parts[::2] = [self.segment(p) for p in parts[::2]]
+        return "".join(parts)
+
+
 @cache
 def plain(config: str) -> Callable[[str], str]:
     """Stock OpenCC conversion ``config`` (e.g. "t2s", "s2tw") of the installed binding."""
     import opencc
 
     name = config.removesuffix(".json")
-    # The native binding takes the config file name, the reimplemented one the bare name.
-    native = opencc_binding()[0] == NATIVE
-    return opencc.OpenCC(f"{name}.json" if native else name).convert
+    if opencc_binding()[0] == REIMPLEMENTED:
+        return SegmentedOpenCC(name)
+    # The native binding takes the config file name (and is fast enough uncached).
+    return opencc.OpenCC(f"{name}.json").convert
+
+
+def reimplemented_chain(config: str) -> Chain | None:
+    """The dictionaries ``plain(config)`` applies, as loaded by opencc-python-reimplemented:
+    stages of groups of (longest key, shortest key, table). None for the native binding."""
+    convert = plain(config)
+    return convert.chain if isinstance(convert, SegmentedOpenCC) else None
+
+
+# Han characters (CJK Unified Ideographs A-H, compatibility): where the native binding is
+# asked about single characters (its dictionaries are not plain text).
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2A6DF),
+               (0x2A700, 0x2EE5F), (0x30000, 0x323AF))  # fmt: skip
+
+
+@cache
+def single_char_changes(config: str) -> dict[str, str]:
+    """{character: what ``plain(config)`` makes of it alone} for every character it changes.
+
+    Built once from the converter itself: with the reimplemented binding only characters that
+    are keys of its dictionaries can change (one character matches only one-character keys),
+    so those are asked; the native binding is asked about every Han character."""
+    convert = plain(config)
+    chain = reimplemented_chain(config)
+    if chain is not None:
+        candidates: set[str] = {k for group in chain for _, _, table in group for k in table if len(k) == 1}
+    else:
+        candidates = {chr(o) for lo, hi in _HAN_RANGES for o in range(lo, hi + 1)}
+    changes = {c: convert(c) for c in sorted(candidates)}
+    return {c: v for c, v in changes.items() if v != c}
 
 
 # --------------------------------------------------------------------------- phrase tables
@@ -202,22 +285,44 @@ class OpenCCConverter:
         }
         self.tables = {d: PhraseTable(_load_tables(files)) for d, files in self._files.items()}
         self._plain = {d: plain(c) for d, c in self.configs.items()}
+        self._sha256: str | None = None
+        self._init_cache()
+
+    def _init_cache(self) -> None:
+        # Titles, boilerplate and repeated paragraphs come back: each distinct text once.
+        self._cached = {
+            d: lru_cache(maxsize=TEXT_CACHE)(partial(self.tables[d].apply, convert=self._plain[d]))
+            for d in self.configs
+        }
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_cached"}  # no cached texts
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._init_cache()
 
     def to_hans(self, text: str) -> str:
-        return self.tables["hans"].apply(text, self._plain["hans"])
+        return self.convert(text, "hans")
 
     def to_hant(self, text: str) -> str:
-        return self.tables["hant"].apply(text, self._plain["hant"])
+        return self.convert(text, "hant")
 
     def convert(self, text: str, target: str) -> str:
-        return self.to_hans(text) if target == "hans" else self.to_hant(text)
+        direction = "hans" if target == "hans" else "hant"
+        if len(text) > CACHE_MAX_CHARS:
+            return self.tables[direction].apply(text, self._plain[direction])
+        return self._cached[direction](text)
 
     def phrase_table_sha256(self) -> str:
-        """sha256 over the phrase table files in use (name and bytes, in a fixed order)."""
-        digest = hashlib.sha256()
-        for path in sorted({p for files in self._files.values() for p in files if p.exists()}):
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        return digest.hexdigest()
+        """sha256 over the phrase table files in use (name and bytes, in a fixed order); computed
+        once per converter, since every document records it."""
+        if self._sha256 is None:
+            digest = hashlib.sha256()
+            for path in sorted({p for files in self._files.values() for p in files if p.exists()}):
+                digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+            self._sha256 = digest.hexdigest()
+        return self._sha256
 
     def info(self) -> dict[str, str]:
         library, version = opencc_binding()

@@ -2,13 +2,16 @@
 
 Texts are normalised before shingling (zh-Hans form, NFKC, lower case, only letters, digits and
 Han characters), so a Traditional copy of a Simplified article, or a copy with other spacing and
-punctuation, is found. The index keeps only the signatures (128 x uint64 per text), never texts.
+punctuation, is found. The index keeps only the signatures (128 x uint64 per text), never texts
+(and, to hash each shingle once, a bounded memo of shingle digests).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -19,6 +22,22 @@ from builders.enrich.convert import get_converter
 METHOD = "minhash-char-ngram-v1"
 # datasketch >= 2 has several permutation schemes whose sketches cannot be compared; name ours.
 SCHEME = "affine32"
+# MurmurHash3's 32-bit finalizer, which affine32 applies to every input hash before permuting.
+_FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
+_MEMO_MAX = 1 << 16  # shingle digests remembered per index (about 12 MB at most)
+
+
+def _fmix32(hv: np.ndarray) -> np.ndarray:
+    s1, m1, s2, m2, s3 = _FMIX32
+    hv = hv ^ (hv >> s1)
+    hv = hv * m1
+    hv = hv ^ (hv >> s2)
+    hv = hv * m2
+    return hv ^ (hv >> s3)
+
+
+# re's \w is str.isalnum() plus "_" (tests compare every code point): drop everything else.
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def normalise(text: str, to_hans: Callable[[str], str] | None = None) -> str:
@@ -26,7 +45,7 @@ def normalise(text: str, to_hans: Callable[[str], str] | None = None) -> str:
     if to_hans is not None:
         text = to_hans(text)
     text = unicodedata.normalize("NFKC", text).lower()
-    return "".join(ch for ch in text if ch.isalnum())
+    return _NOT_ALNUM.sub("", text)
 
 
 def shingles(text: str, n: int) -> set[str]:
@@ -63,18 +82,72 @@ class NearDuplicateIndex:
         self._signatures: dict[str, bytes] = {}  # key -> hashvalues as uint64 bytes; b"" = empty
         # One MinHash whose permutations are reused for every text (they depend on seed only).
         self._template = MinHash(num_perm=self.num_perm, seed=self.seed, scheme=SCHEME)
+        self._a, self._b = (np.asarray(v, dtype=np.uint32) for v in self._template.permutations)
+        self._digests: dict[str, bytes] = {}
 
     def __len__(self) -> int:
         return len(self._signatures)
 
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "_digests": {}}  # the memo holds shingles: not sent anywhere
+
     def signature(self, text: str) -> bytes:
-        grams = shingles(normalise(text, self._to_hans), self.ngram)
-        if not grams:
-            return b""
-        minhash = self._template.copy()
-        minhash.clear()
-        minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
-        return minhash.hashvalues.astype(np.uint64).tobytes()
+        """MinHash hashvalues of ``text`` as uint64 bytes (``b""`` when it has no shingle): the
+        values datasketch's ``MinHash(scheme="affine32").update_batch`` gives, in one numpy pass."""
+        return self.signatures([text])[0]
+
+    def signatures(self, texts: Sequence[str]) -> list[bytes]:
+        """:meth:`signature` of each text, in one numpy pass.
+
+        Made for a document followed by its paragraphs: the minimum over a union is the minimum
+        of the parts' minima, so the first text's values are taken from the minima of the later
+        texts whose shingles it contains, plus those of the shingles none of them has (each
+        shingle is then hashed and permuted once)."""
+        gram_sets = [shingles(normalise(text, self._to_hans), self.ngram) for text in texts]
+        out = [b""] * len(texts)
+        if not texts:
+            return out
+        first, rest = gram_sets[0], [i for i in range(1, len(texts)) if gram_sets[i]]
+        inside = [i for i in rest if first and gram_sets[i] <= first]
+        jobs = [gram_sets[i] for i in rest]
+        if first:
+            jobs.append(first.difference(*(gram_sets[i] for i in inside)))
+        minima = self._minima(jobs)
+        for i, values in zip(rest, minima, strict=False):
+            out[i] = values.astype(np.uint64).tobytes()
+        if first:
+            parts = [minima[-1]] + [minima[rest.index(i)] for i in inside]
+            out[0] = np.minimum.reduce(parts).astype(np.uint64).tobytes()
+        return out
+
+    def _minima(self, sets: list[set[str]]) -> np.ndarray:
+        """(len(sets), num_perm) uint32: per set, the minimum of every permutation over its
+        shingles (all ones, the affine32 "empty" value, for an empty set)."""
+        full = np.full((len(sets), self.num_perm), np.iinfo(np.uint32).max, dtype=np.uint32)
+        nonempty = [k for k, grams in enumerate(sets) if grams]
+        if not nonempty:
+            return full
+        grams = [g for k in nonempty for g in sets[k]]
+        # (shingles, num_perm) permuted hash values; the uint32 products wrap, which is the
+        # modulo 2**32 of the affine32 scheme.
+        permuted = _fmix32(self._hashes(grams))[:, None] * self._a + self._b
+        starts = np.cumsum([0] + [len(sets[k]) for k in nonempty[:-1]])
+        full[nonempty] = np.minimum.reduceat(permuted, starts, axis=0)
+        return full
+
+    def _hashes(self, grams: list[str]) -> np.ndarray:
+        """datasketch's ``sha1_hash32`` (the first 4 bytes of SHA-1, little-endian) of each
+        shingle, remembered: a document's shingles come back in its paragraphs."""
+        memo = self._digests
+        if len(memo) > _MEMO_MAX:
+            memo.clear()
+        digests = []
+        for gram in grams:
+            digest = memo.get(gram)
+            if digest is None:
+                digest = memo[gram] = hashlib.sha1(gram.encode("utf-8")).digest()[:4]
+            digests.append(digest)
+        return np.frombuffer(b"".join(digests), dtype="<u4").astype(np.uint32)
 
     def add(self, key: str, text: str) -> None:
         if key in self._signatures:

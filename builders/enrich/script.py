@@ -16,11 +16,19 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from builders.config import section
-from builders.enrich.convert import PHRASE_DIR, get_converter, opencc_binding, plain
+from builders.enrich.convert import (
+    PHRASE_DIR,
+    SegmentedOpenCC,
+    get_converter,
+    opencc_binding,
+    plain,
+    reimplemented_chain,
+)
 from builders.record import SCRIPTS, Document
 
 # CJK Unified Ideographs with extensions A-H and the compatibility block: what "Han" means here.
@@ -56,9 +64,8 @@ def _settings() -> tuple[float, int, str]:
     return float(cfg["max_minority_ratio"]), int(cfg["min_evidence_chars"]), default
 
 
-def _changed_han(text: str, config: str) -> int:
-    """Han characters of ``text`` that OpenCC ``config`` changes (in context) and that are not
-    valid in the script ``config`` converts to."""
+def _changed_han_converting(text: str, config: str) -> int:
+    """:func:`_changed_han` by converting ``text`` (the definition)."""
     other = valid_characters()["Hans" if config == "t2s" else "Hant"]
     converted = plain(config)(text)
     if len(converted) == len(text):
@@ -67,6 +74,74 @@ def _changed_han(text: str, config: str) -> int:
     # A binding whose tables change lengths: fall back to characters taken one by one.
     convert = plain(config)
     return sum(1 for ch in text if HAN.match(ch) and ch not in other and convert(ch) != ch)
+
+
+@dataclass(frozen=True)
+class EvidenceTable:
+    """Which characters count as evidence under ``config``, read off OpenCC's own dictionaries.
+
+    A counted character is Han, not valid in the target script, and changed by the conversion
+    at its position. Conversion replaces dictionary matches (phrases first, then single
+    characters) by values of the same length, so a position changes exactly when the match that
+    covers it maps the character to another one. ``always``: characters every entry containing
+    them changes (counted wherever they occur, no conversion needed); ``sometimes``: characters
+    some entry keeps or only a phrase changes (their segments are converted to decide)."""
+
+    always: frozenset[str]
+    sometimes: frozenset[str]
+
+
+@cache
+def evidence_table(config: str) -> EvidenceTable | None:
+    """The table for ``config``, or None when counting must convert: the native binding (other
+    dictionaries and matching), or entries whose value has another length than their key."""
+    chain = reimplemented_chain(config)
+    if chain is None or any(
+        len(key) != len(value.split(" ")[0]) for group in chain for _, _, table in group for key, value in table.items()
+    ):
+        return None
+    if len(chain) != 1:
+        # A later stage converts the output of an earlier one (a character changed and changed
+        # back would look changed): only one-stage chains are read off the tables.
+        return None
+    other = valid_characters()["Hans" if config == "t2s" else "Hant"]
+    changed: set[str] = set()
+    kept: set[str] = set()
+    single_keys: set[str] = set()
+    for _, _, table in chain[0]:
+        for key, value in table.items():
+            if len(key) == 1:
+                single_keys.add(key)
+            # The binding takes the first of several candidates.
+            for a, b in zip(key, value.split(" ")[0], strict=True):
+                (kept if a == b else changed).add(a)
+    evidence = {c for c in changed if c not in other and HAN.match(c)}
+    # A one-character key covers every position of its character that no longer match took; a
+    # character without one is left alone outside the phrases that contain it.
+    always = frozenset(c for c in evidence if c not in kept and c in single_keys)
+    return EvidenceTable(always=always, sometimes=frozenset(evidence - always))
+
+
+def _changed_han(text: str, config: str) -> int:
+    """Han characters of ``text`` that OpenCC ``config`` changes (in context) and that are not
+    valid in the script ``config`` converts to."""
+    table = evidence_table(config)
+    if table is None:
+        return _changed_han_converting(text, config)
+    if table.sometimes.isdisjoint(text):
+        return sum(1 for ch in text if ch in table.always)
+    # Convert only the segments (between separators) that hold an undecided character: the
+    # binding converts segments independently and keeps the separators as they are.
+    convert = plain(config)
+    assert isinstance(convert, SegmentedOpenCC)
+    count = 0
+    for segment in convert.split(text)[::2]:
+        if table.sometimes.isdisjoint(segment):
+            count += sum(1 for ch in segment if ch in table.always)
+        else:
+            converted = convert.segment(segment)
+            count += sum(1 for a, b in zip(segment, converted, strict=True) if a != b and (a in table.always or a in table.sometimes))
+    return count
 
 
 def script_counts(text: str) -> tuple[int, int, int]:

@@ -7,6 +7,8 @@ corpus text go into it.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +47,15 @@ def front_matter(out_dir: Path, stats: dict[str, Any]) -> dict[str, Any]:
         download = 0
         for split, path in files.items():
             meta = pq.read_metadata(path)
-            # In-memory Arrow size, one row group at a time (read_table's chunks are the row
-            # groups, so the sum is the same number without holding the whole table).
+            # In-memory Arrow size, one column of one row group at a time (read_table's chunks
+            # are the row groups and a table's nbytes is the sum of its columns', so the sum is
+            # the same number without holding more than one column chunk).
             parquet = pq.ParquetFile(path)
-            nbytes = sum(parquet.read_row_group(i).nbytes for i in range(meta.num_row_groups))
+            nbytes = sum(
+                parquet.read_row_group(i, columns=[name]).nbytes
+                for i in range(meta.num_row_groups)
+                for name in parquet.schema_arrow.names
+            )
             splits.add(datasets.SplitInfo(name=split, num_bytes=nbytes, num_examples=meta.num_rows))
             download += path.stat().st_size
         info = datasets.DatasetInfo(
@@ -98,6 +105,33 @@ def _changelog() -> str:
     return body.replace("\n## ", "\n### ").strip()
 
 
+def _documents_listed() -> int:
+    try:
+        return int(section("card")["documents_listed"])
+    except KeyError:
+        return 100
+
+
+def _listed_documents(out_dir: Path) -> tuple[list[tuple[str, dict[str, Any]]], int]:
+    """(split, row) of the documents the card lists, and how many documents there are. Up to
+    ``card.documents_listed`` all are listed, split by split; beyond, the first ones by id (the
+    card stays small: a crawl's hundred thousand titles belong on the docs site's Documents page)."""
+    cap = _documents_listed()
+    columns = ["id", "title", "publisher", "published_at"]
+
+    def rows() -> Iterator[tuple[str, dict[str, Any]]]:
+        for split, path in parquet_files(out_dir, "documents").items():
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=4096, columns=columns):
+                for row in batch.to_pylist():
+                    yield split, row
+
+    total = sum(pq.read_metadata(p).num_rows for p in parquet_files(out_dir, "documents").values())
+    if total <= cap:
+        return list(rows()), total
+    # nsmallest keeps ``cap`` rows in memory while it streams.
+    return sorted(heapq.nsmallest(cap, rows(), key=lambda sr: sr[1]["id"]), key=lambda sr: sr[1]["id"]), total
+
+
 def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
     cfg = section("dataset")
     split_rows = []
@@ -105,10 +139,16 @@ def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
         for split, entry in per.items():
             split_rows.append([f"`{config}`", split, entry["rows"], entry["chars"]])
     script_rows = [[s, e["documents"], e["paragraphs"], e["chars"]] for s, e in stats["per_script"].items()]
-    doc_rows = []
-    for split, path in parquet_files(out_dir, "documents").items():
-        for row in pq.read_table(path, columns=["id", "title", "publisher", "published_at"]).to_pylist():
-            doc_rows.append([f"`{row['id']}`", split, md_inline(row["title"]), md_inline(row["publisher"]), md_inline(row["published_at"])])
+    listed, total = _listed_documents(out_dir)
+    doc_rows = [
+        [f"`{row['id']}`", split, md_inline(row["title"]), md_inline(row["publisher"]), md_inline(row["published_at"])]
+        for split, row in listed
+    ]
+    more = (
+        f"\n\nThe first {len(listed)} documents by id, and {total - len(listed)} more: every document "
+        "is listed on the Documents page of the docs site."
+        if total > len(listed) else ""
+    )
     topic_rows = [[f"`{k}`", v] for k, v in stats["topics"].items()]
     reason_rows = [[f"`{k}`", v] for k, v in stats["removed_reasons"].items()]
     repair_rows = [[f"`{k}`", v] for k, v in stats["repairs"].items()]
@@ -178,7 +218,7 @@ OpenCC (library, version and configuration recorded per row in `conversion`).
 
 ## Documents
 
-{_table(["id", "split", "title", "publisher", "published at"], doc_rows)}
+{_table(["id", "split", "title", "publisher", "published at"], doc_rows)}{more}
 
 ## Dataset creation
 

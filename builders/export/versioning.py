@@ -9,20 +9,31 @@ Rules (docs/releases.md, CHANGELOG.md), applied to records identified by ``relea
 * none: byte-identical outputs.
 
 The previous release is the manifest committed under ``releases/<version>/manifest.json``
-(written by ``zhnews publish``). ``manifest.json`` carries per-record fingerprints (see
-:func:`record_fingerprints`) so the comparison needs neither the old Parquet files nor the
-network. With no committed release (the very first build) there is nothing to compare with.
+(written by ``zhnews publish``), with its per-record fingerprints: ``records/<config>.tsv.gz``
+next to it (see :func:`record_fingerprints`), so the comparison needs neither the old Parquet
+files nor the network. ``manifest.json`` itself keeps only per config and split the counts and
+digests (a hundred thousand pages are millions of records: too many for a JSON object that is
+loaded whole). With no committed release (the very first build) there is nothing to compare
+with.
+
+Memory stays flat as the corpus grows: rows are read one Parquet batch at a time, and the
+(key, split, hash) triples are sorted on disk (sorted runs, then a merge), never all in memory.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import gzip
 import hashlib
+import heapq
+import io
 import json
 import logging
 import re
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +53,10 @@ _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 # integrity check (the files' full sha256 in the manifest is); 64 bits leave no practical
 # chance of a collision hiding a change.
 _RECORD_HASH_CHARS = 16
+# Per-record fingerprints: one line "key<TAB>split<TAB>hash" per record, sorted by key.
+RECORDS_DIR = "records"
+_RUN_RECORDS = 200_000  # triples sorted in memory at a time (~40 MB); longer lists merge from disk
+_BATCH_ROWS = 1024  # Parquet rows turned into Python at a time
 
 
 class Level(enum.IntEnum):
@@ -120,10 +135,15 @@ def _hashed_columns(config: str) -> list[str]:
     return [c for c in features(config) if c not in ignore]
 
 
-def _read_rows(out_dir: Path, config: str) -> Iterable[tuple[str, dict[str, Any]]]:
+def _read_rows(out_dir: Path, config: str, columns: Sequence[str] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(split, row) of a config, one Parquet batch at a time (only ``columns`` when given)."""
     for split, path in parquet_files(out_dir, config).items():
-        for row in pq.read_table(path).to_pylist():
-            yield split, row
+        parquet = pq.ParquetFile(path)
+        names = parquet.schema_arrow.names
+        wanted = None if columns is None else [c for c in names if c in set(columns)]
+        for batch in parquet.iter_batches(batch_size=_BATCH_ROWS, columns=wanted):
+            for row in batch.to_pylist():
+                yield split, row
 
 
 def _digest(lines: Iterable[str]) -> str:
@@ -133,10 +153,67 @@ def _digest(lines: Iterable[str]) -> str:
     return h.hexdigest()
 
 
+Triple = tuple[str, str, str]  # (record key, split, record hash)
+
+
+def _write_run(triples: list[Triple], folder: Path, n: int) -> Path:
+    path = folder / f"run-{n:05d}.tsv"
+    triples.sort()
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines(f"{k}\t{s}\t{d}\n" for k, s, d in triples)
+    return path
+
+
+def _read_triples(path: Path, opener: Any = open) -> Iterator[Triple]:
+    with opener(path, "rt", encoding="utf-8", newline="\n") as fh:
+        for line in fh:
+            key, split, digest = line.rstrip("\n").rsplit("\t", 2)
+            yield key, split, digest
+
+
+def _sorted_records(out_dir: Path, config: str, columns: Sequence[str], scratch: Path) -> Iterator[Triple]:
+    """(key, split, hash over ``columns``) of every record of a config, sorted by key: sorted
+    runs of :data:`_RUN_RECORDS` written to ``scratch``, then merged."""
+    keys = list(section("release")["record_keys"][config])
+    runs: list[Path] = []
+    buffer: list[Triple] = []
+    for split, row in _read_rows(out_dir, config, [*keys, *columns]):
+        buffer.append((record_key(config, row), split, record_hash(row, columns)))
+        if len(buffer) >= _RUN_RECORDS:
+            runs.append(_write_run(buffer, scratch, len(runs)))
+            buffer = []
+    if not runs:
+        buffer.sort()
+        yield from buffer
+        return
+    if buffer:
+        runs.append(_write_run(buffer, scratch, len(runs)))
+    del buffer
+    yield from heapq.merge(*(_read_triples(p) for p in runs))
+
+
+def records_path(config: str) -> str:
+    """Where a config's per-record fingerprints are, relative to the dataset folder."""
+    return f"{RECORDS_DIR}/{config}.tsv.gz"
+
+
+@contextlib.contextmanager
+def _gzip_writer(path: Path) -> Iterator[io.TextIOWrapper]:
+    # mtime=0 and no file name in the header: the same records always give the same bytes.
+    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
+        text = io.TextIOWrapper(gz, encoding="utf-8", newline="\n")
+        yield text
+        text.flush()
+        text.detach()
+
+
 def record_fingerprints(out_dir: Path) -> dict[str, Any]:
     """Per config: hashed columns, their Features, per split the record count and digests of
-    the sorted record keys and of the sorted (key, hash) pairs, and every record's split and
-    hash. Computed from the written Parquet files, like the card's statistics."""
+    the sorted record keys and of the sorted (key, hash) pairs; every record's split and hash
+    go to ``records/<config>.tsv.gz`` (written into ``out_dir``; its path, record count and
+    sha256 are returned). Computed from the written Parquet files, like the card's statistics."""
+    from builders.ingest.sources import sha256_file
+
     out: dict[str, Any] = {}
     for config in CONFIGS:
         files = parquet_files(out_dir, config)
@@ -144,31 +221,63 @@ def record_fingerprints(out_dir: Path) -> dict[str, Any]:
             continue
         columns = _hashed_columns(config)
         feats = features(config).to_dict()
-        records: dict[str, str] = {}
-        per_split: dict[str, list[tuple[str, str]]] = {}
-        for split, row in _read_rows(out_dir, config):
-            key = record_key(config, row)
-            if key in records:
-                raise BuildError(f"{config}: record key {key!r} occurs twice ({records[key]} and {split})")
-            digest = record_hash(row, columns)
-            records[key] = f"{split}:{digest}"  # one short line per record in manifest.json
-            per_split.setdefault(split, []).append((key, digest))
-        splits = {}
-        for split, pairs in per_split.items():
-            pairs.sort()
-            splits[split] = {
-                "records": len(pairs),
-                "ids_sha256": _digest(k for k, _ in pairs),
-                "records_sha256": _digest(f"{k}\t{d}" for k, d in pairs),
-            }
+        ids: dict[str, Any] = {}
+        pairs: dict[str, Any] = {}
+        counts: dict[str, int] = {}
+        rel = records_path(config)
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        total = 0
+        partial = target.with_name(target.name + ".partial")  # replaced in one step when complete
+        with tempfile.TemporaryDirectory(prefix="zhnews-records-") as scratch, _gzip_writer(partial) as fh:
+            last: Triple | None = None
+            for key, split, digest in _sorted_records(out_dir, config, columns, Path(scratch)):
+                if last is not None and last[0] == key:
+                    raise BuildError(f"{config}: record key {key!r} occurs twice ({last[1]} and {split})")
+                last = (key, split, digest)
+                fh.write(f"{key}\t{split}\t{digest}\n")
+                if split not in counts:
+                    ids[split], pairs[split], counts[split] = hashlib.sha256(), hashlib.sha256(), 0
+                # The same digests as sorting each split's keys: the stream is in key order.
+                ids[split].update(f"{key}\n".encode())
+                pairs[split].update(f"{key}\t{digest}\n".encode())
+                counts[split] += 1
+                total += 1
+        partial.replace(target)
+        splits = {
+            split: {"records": counts[split], "ids_sha256": ids[split].hexdigest(), "records_sha256": pairs[split].hexdigest()}
+            for split in files
+            if split in counts
+        }
         out[config] = {
             "key": list(section("release")["record_keys"][config]),
             "columns": columns,
             "features": {c: feats[c] for c in columns},
             "splits": splits,
-            "records": dict(sorted(records.items())),
+            "records_file": {"path": rel, "records": total, "sha256": sha256_file(target)},
         }
     return out
+
+
+def _previous_triples(old: Mapping[str, Any], config: str, release_dir: Path | None) -> Iterator[Triple]:
+    """A released config's (key, split, hash), sorted by key: from its records file (checked
+    against the sha256 its manifest recorded), or from an older manifest's inline ``records``."""
+    if isinstance(old.get("records"), Mapping):  # manifests before the records files
+        for key, value in sorted(old["records"].items()):
+            split, digest = value.rsplit(":", 1)
+            yield key, split, digest
+        return
+    entry = old.get("records_file") or {}
+    if release_dir is None or "path" not in entry:
+        raise BuildError(f"{config}: the previous release's manifest has no record fingerprints")
+    path = release_dir / str(entry["path"])
+    from builders.ingest.sources import sha256_file
+
+    if not path.is_file():
+        raise BuildError(f"{path}: record fingerprints of the previous release are missing")
+    if sha256_file(path) != entry.get("sha256"):
+        raise BuildError(f"{path}: sha256 does not match the release's manifest")
+    yield from _read_triples(path, gzip.open)
 
 
 # --- comparison -------------------------------------------------------------------------------
@@ -199,11 +308,59 @@ def _sample(keys: Iterable[str], n: int = 5) -> str:
     return shown + (f" (+{len(keys) - n} more)" if len(keys) > n else "")
 
 
-def compare(previous: Mapping[str, Any], out_dir: Path, outputs: Mapping[str, Any] | None = None) -> Change:
+class _Found:
+    """How many keys of one kind, and the smallest few (the streams are in key order)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: list[str] = []
+
+    def add(self, key: str) -> None:
+        self.count += 1
+        if len(self.first) < 5:
+            self.first.append(key)
+
+    def __str__(self) -> str:
+        shown = ", ".join(self.first)
+        return shown + (f" (+{self.count - len(self.first)} more)" if self.count > len(self.first) else "")
+
+
+def _merge_join(old: Iterator[Triple], now: Iterator[Triple], config: str) -> dict[str, _Found]:
+    """Removed, moved, changed and added keys of two key-sorted streams."""
+    found = {k: _Found() for k in ("removed", "moved", "changed", "added")}
+    a, b = next(old, None), next(now, None)
+    last_now: str | None = None
+    while a is not None or b is not None:
+        if b is not None and b[0] == last_now:
+            raise BuildError(f"{config}: record key {b[0]!r} occurs twice")
+        if b is None or (a is not None and a[0] < b[0]):
+            found["removed"].add(a[0])  # type: ignore[index]
+            a = next(old, None)
+            continue
+        if a is None or b[0] < a[0]:
+            found["added"].add(b[0])
+        elif a[1] != b[1]:
+            found["moved"].add(a[0])
+        elif a[2] != b[2]:
+            found["changed"].add(a[0])
+        if a is not None and a[0] == b[0]:
+            a = next(old, None)
+        last_now = b[0]
+        b = next(now, None)
+    return found
+
+
+def compare(
+    previous: Mapping[str, Any],
+    out_dir: Path,
+    outputs: Mapping[str, Any] | None = None,
+    release_dir: Path | None = None,
+) -> Change:
     """The change from a previous release's manifest to the built folder ``out_dir``.
 
-    ``outputs`` are the current files' manifest entries (path → {sha256, bytes}); when given,
-    any difference from the previous outputs means at least a patch."""
+    ``release_dir`` is the folder of the previous manifest (its ``records/`` files are read
+    from there). ``outputs`` are the current files' manifest entries (path → {sha256, bytes});
+    when given, any difference from the previous outputs means at least a patch."""
     change = Change()
     old_records: Mapping[str, Any] = previous.get("records") or {}
     if not old_records:
@@ -231,22 +388,20 @@ def compare(previous: Mapping[str, Any], out_dir: Path, outputs: Mapping[str, An
         # Current records hashed over the *previous* column set, so an added column does not
         # make every existing record look changed.
         shared = [c for c in old_columns if c not in missing]
-        now: dict[str, tuple[str, str]] = {}
-        for split, row in _read_rows(out_dir, config):
-            now[record_key(config, row)] = (split, record_hash(row, shared))
-        old_map = {k: tuple(v.rsplit(":", 1)) for k, v in old["records"].items()}
-        removed = [k for k in old_map if k not in now]
-        moved = {k for k in old_map if k in now and now[k][0] != old_map[k][0]}
-        changed = [k for k in old_map if k in now and k not in moved and now[k][1] != old_map[k][1]]
-        added = [k for k in now if k not in old_map]
-        if removed:
-            change.need(Level.MAJOR, f"{config}: {len(removed)} records removed: {_sample(removed)}")
-        if moved:
-            change.need(Level.MAJOR, f"{config}: {len(moved)} records moved between splits: {_sample(moved)}")
-        if changed and not missing:
-            change.need(Level.MAJOR, f"{config}: {len(changed)} records changed: {_sample(changed)}")
-        if added:
-            change.need(Level.MINOR, f"{config}: {len(added)} records added: {_sample(added)}")
+        with tempfile.TemporaryDirectory(prefix="zhnews-records-") as scratch:
+            found = _merge_join(
+                _previous_triples(old, config, release_dir),
+                _sorted_records(out_dir, config, shared, Path(scratch)),
+                config,
+            )
+        if found["removed"].count:
+            change.need(Level.MAJOR, f"{config}: {found['removed'].count} records removed: {found['removed']}")
+        if found["moved"].count:
+            change.need(Level.MAJOR, f"{config}: {found['moved'].count} records moved between splits: {found['moved']}")
+        if found["changed"].count and not missing:
+            change.need(Level.MAJOR, f"{config}: {found['changed'].count} records changed: {found['changed']}")
+        if found["added"].count:
+            change.need(Level.MINOR, f"{config}: {found['added'].count} records added: {found['added']}")
     for config in CONFIGS:
         if config not in old_records and parquet_files(out_dir, config):
             change.need(Level.MINOR, f"config {config!r} was added")
@@ -315,7 +470,7 @@ def check_version(
         return None
     prev_version, prev_path = found
     previous = json.loads(prev_path.read_text(encoding="utf-8"))
-    change = compare(previous, out_dir, outputs)
+    change = compare(previous, out_dir, outputs, prev_path.parent)
     said = bump_level(prev_version, version)
     if said >= change.level:
         return change
@@ -353,7 +508,8 @@ def check_release(out_dir: Path, releases: Path | None = None) -> dict[str, Any]
 
 
 def record_release(dataset: Path, releases: Path | None = None) -> Path:
-    """Commit-ready copy of a published folder's manifest: ``releases/<version>/manifest.json``.
+    """Commit-ready copy of a published folder's manifest and its per-record fingerprints:
+    ``releases/<version>/manifest.json`` and ``releases/<version>/records/*.tsv.gz``.
 
     Refuses to overwrite a different manifest of the same version (a release is immutable)."""
     releases = releases or releases_dir()
@@ -362,10 +518,23 @@ def record_release(dataset: Path, releases: Path | None = None) -> Path:
     version = str(data["version"])
     parse_version(version)
     target = releases / version / MANIFEST
-    if target.is_file():
-        if target.read_bytes() == manifest.read_bytes():
-            return target
+    if target.is_file() and target.read_bytes() != manifest.read_bytes():
         raise BuildError(f"{target}: a different manifest of release {version} is already recorded")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(manifest, target)
+    # The fingerprint files first: a recorded manifest always has its records next to it.
+    for config, entry in sorted((data.get("records") or {}).items()):
+        rel = (entry.get("records_file") or {}).get("path")
+        if not rel:
+            continue
+        src, dst = dataset / rel, releases / version / rel
+        if not src.is_file():
+            raise BuildError(f"{src}: record fingerprints of {config} missing from {dataset}")
+        if dst.is_file():
+            if dst.read_bytes() != src.read_bytes():
+                raise BuildError(f"{dst}: different record fingerprints of release {version} are already recorded")
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+    if not target.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(manifest, target)
     return target

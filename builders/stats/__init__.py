@@ -68,57 +68,74 @@ def _summary(values: list[int]) -> dict[str, float]:
 
 
 def compute_stats(out_dir: Path) -> dict[str, Any]:
+    """Every figure of the card and the docs site, in one streaming pass per config: what is
+    kept per document is an id → script map and the length lists (numbers, not rows)."""
     scripts = class_names("documents", "script")
     topic_names = class_names("documents", "topics")
     line_labels = class_names("lines", "label")
 
-    doc_columns = ["id", "script", "num_chars", "num_paragraphs", "topics", "repairs", "quality"]
-    docs = list(_Rows(out_dir, "documents", doc_columns, "text"))  # compact: no texts
-    paras = _Rows(out_dir, "paragraphs", ["script", "num_chars"], "text")
-    lines = _Rows(out_dir, "lines", ["document_id", "label", "reason"], "raw_text")
-
     per_split: dict[str, dict[str, dict[str, int]]] = {}
-    for config, rows, _text_col in (("documents", docs, "text"), ("paragraphs", paras, "text"), ("lines", lines, "raw_text")):
-        table: dict[str, dict[str, int]] = {}
-        for split, row in rows:
-            entry = table.setdefault(split, {"rows": 0, "chars": 0})
-            entry["rows"] += 1
-            entry["chars"] += row["_chars"]
-        per_split[config] = table
+    per_split_script: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
 
+    def count(config: str, split: str, script: str, chars: int) -> None:
+        entry = per_split.setdefault(config, {}).setdefault(split, {"rows": 0, "chars": 0})
+        entry["rows"] += 1
+        entry["chars"] += chars
+        by_script = per_split_script.setdefault(config, {}).setdefault(split, {})
+        entry = by_script.setdefault(script, {"rows": 0, "chars": 0})
+        entry["rows"] += 1
+        entry["chars"] += chars
+
+    doc_columns = ["id", "script", "num_chars", "num_paragraphs", "topics", "repairs", "quality"]
     per_script: dict[str, dict[str, int]] = {}
-    for _, row in docs:
-        entry = per_script.setdefault(scripts[row["script"]], {"documents": 0, "chars": 0, "paragraphs": 0})
+    doc_script: dict[str, int] = {}  # lines take their document's script
+    topics: Counter[str] = Counter()
+    repairs: Counter[str] = Counter()
+    flags = {"spun": 0, "stuffed": 0, "with_near_duplicates": 0}
+    doc_lengths: list[int] = []
+    documents = characters = 0
+    for split, row in _Rows(out_dir, "documents", doc_columns, "text"):
+        script = scripts[row["script"]]
+        count("documents", split, script, row["_chars"])
+        entry = per_script.setdefault(script, {"documents": 0, "chars": 0, "paragraphs": 0})
         entry["documents"] += 1
         entry["chars"] += row["num_chars"]
         entry["paragraphs"] += row["num_paragraphs"]
+        doc_script[row["id"]] = row["script"]
+        topics.update(topic_names[t] for t in row["topics"])
+        repairs.update(r["kind"] for r in row["repairs"])
+        quality = row["quality"]
+        flags["spun"] += bool(quality["is_spun"])
+        flags["stuffed"] += bool(quality["is_stuffed"])
+        flags["with_near_duplicates"] += bool(quality["near_duplicate_ids"])
+        doc_lengths.append(row["num_chars"])
+        documents += 1
+        characters += row["num_chars"]
 
-    # config → split → script → rows / characters; lines take their document's script.
-    doc_script = {row["id"]: scripts[row["script"]] for _, row in docs}
-    per_split_script: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
-    configs = (("documents", docs, "text"), ("paragraphs", paras, "text"), ("lines", lines, "raw_text"))
-    for config, rows, _text_col in configs:
-        by_split: dict[str, dict[str, dict[str, int]]] = {}
-        for split, row in rows:
-            if "script" in row:
-                script = scripts[row["script"]]
-            else:
-                script = doc_script.get(row["document_id"], "unknown")
-            entry = by_split.setdefault(split, {}).setdefault(script, {"rows": 0, "chars": 0})
-            entry["rows"] += 1
-            entry["chars"] += row["_chars"]
-        per_split_script[config] = {s: dict(sorted(v.items())) for s, v in by_split.items()}
+    paragraph_lengths: list[int] = []
+    for split, row in _Rows(out_dir, "paragraphs", ["script", "num_chars"], "text"):
+        count("paragraphs", split, scripts[row["script"]], row["_chars"])
+        paragraph_lengths.append(row["num_chars"])
 
-    topics = Counter(topic_names[t] for _, row in docs for t in row["topics"])
-    label_counts = Counter(line_labels[row["label"]] for _, row in lines)
-    reasons = Counter(f"{line_labels[row['label']]}:{row['reason']}" for _, row in lines if row["label"] != 0)
-    repairs = Counter(r["kind"] for _, row in docs for r in row["repairs"])
+    label_counts: Counter[str] = Counter()
+    reasons: Counter[str] = Counter()
+    for split, row in _Rows(out_dir, "lines", ["document_id", "label", "reason"], "raw_text"):
+        script_id = doc_script.get(row["document_id"])
+        count("lines", split, scripts[script_id] if script_id is not None else "unknown", row["_chars"])
+        label = line_labels[row["label"]]
+        label_counts[label] += 1
+        if row["label"] != 0:
+            reasons[f"{label}:{row['reason']}"] += 1
+
+    for config in ("documents", "paragraphs", "lines"):
+        per_split.setdefault(config, {})
+        per_split_script[config] = {s: dict(sorted(v.items())) for s, v in per_split_script.get(config, {}).items()}
     total_lines = sum(label_counts.values())
     return {
-        "documents": len(docs),
-        "paragraphs": len(paras),
+        "documents": documents,
+        "paragraphs": len(paragraph_lengths),
         "lines": total_lines,
-        "characters": sum(row["num_chars"] for _, row in docs),
+        "characters": characters,
         "per_split": per_split,
         "per_script": dict(sorted(per_script.items())),
         "per_split_script": per_split_script,
@@ -127,15 +144,11 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         "removed_line_share": round(1 - label_counts.get("content", 0) / total_lines, 6) if total_lines else 0.0,
         "removed_reasons": _sorted(reasons),
         "repairs": _sorted(repairs),
-        "flags": {
-            "spun": sum(1 for _, r in docs if r["quality"]["is_spun"]),
-            "stuffed": sum(1 for _, r in docs if r["quality"]["is_stuffed"]),
-            "with_near_duplicates": sum(1 for _, r in docs if r["quality"]["near_duplicate_ids"]),
-        },
+        "flags": flags,
         "length_summary": {
-            "documents": _summary([row["num_chars"] for _, row in docs]),
-            "paragraphs": _summary([row["num_chars"] for _, row in paras]),
+            "documents": _summary(doc_lengths),
+            "paragraphs": _summary(paragraph_lengths),
         },
-        "doc_lengths": sorted(row["num_chars"] for _, row in docs),
-        "paragraph_lengths": sorted(row["num_chars"] for _, row in paras),
+        "doc_lengths": sorted(doc_lengths),
+        "paragraph_lengths": sorted(paragraph_lengths),
     }

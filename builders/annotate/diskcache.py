@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import marshal
+import json
 import os
 import tempfile
 from collections.abc import Callable
@@ -57,7 +57,7 @@ def cache_dir() -> Path | None:
 
 def cache_key(name: str, source: bytes) -> bytes:
     h = hashlib.sha256(FORMAT)
-    for part in (name.encode("utf-8"), str(marshal.version).encode("ascii")):
+    for part in (name.encode("utf-8"), b"json-1"):
         h.update(len(part).to_bytes(8, "big") + part)
     h.update(source)
     return h.digest()
@@ -67,7 +67,7 @@ def cache_path(name: str, source: bytes) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    return folder / f"{name}-{cache_key(name, source).hex()[:32]}.marshal"
+    return folder / f"{name}-{cache_key(name, source).hex()[:32]}.json"
 
 
 def _read(path: Path, key: bytes) -> Any:
@@ -76,11 +76,14 @@ def _read(path: Path, key: bytes) -> Any:
     head, digest, payload = blob[:_DIGEST], blob[_DIGEST : 2 * _DIGEST], blob[2 * _DIGEST :]
     if head != key or hashlib.sha256(payload).digest() != digest:
         raise ValueError("key or checksum mismatch")
-    return marshal.loads(payload)
+    # JSON, not marshal/pickle: loading a cache file can never run code. JSON has no tuples,
+    # so a top-level list comes back as the tuple it was stored from.
+    value = json.loads(payload.decode("utf-8"))
+    return tuple(value) if isinstance(value, list) else value
 
 
 def _write(path: Path, key: bytes, value: Any) -> None:
-    payload = marshal.dumps(value)
+    payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write then rename: concurrent workers never see a half-written file, and the last writer
     # wins with identical bytes.
@@ -97,7 +100,7 @@ def _write(path: Path, key: bytes, value: Any) -> None:
 def cached_build(name: str, source: bytes, build: Callable[[], T], valid: Callable[[Any], bool]) -> T:
     """``build()``, a pure function of ``source``, read from the cache when it holds a valid
     value for exactly these bytes, else built and (best effort) stored. ``valid`` checks the
-    shape of a loaded value; the value must be marshal-able (dicts, tuples, str, numbers)."""
+    shape of a loaded value; the value must be JSON-able (dicts with str keys, tuples, str, numbers)."""
     path = cache_path(name, source)
     if path is None:
         return build()

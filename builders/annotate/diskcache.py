@@ -15,8 +15,8 @@ else ``$XDG_CACHE_HOME/zhnews``, else ``~/.cache/zhnews``. Never the repository 
 from __future__ import annotations
 
 import hashlib
-import logging
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable

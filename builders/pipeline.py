@@ -477,7 +477,7 @@ def build(
     """The whole build into ``out``, replaced atomically only when everything passed.
 
     ``executor(ctx, sources)`` runs the per-document stages and yields the results in source
-    order (default: local worker processes; ``builders.executors.ray.RayExecutor`` runs them
+    order (default: local worker processes; ``builders.executors.ray_data.RayExecutor`` runs them
     as Ray tasks). Whatever runs them, the parent writes every file, so the output is the same."""
     import pyarrow.compute  # noqa: F401 - pa.compute in _write_splits
 

@@ -56,6 +56,13 @@ class _StrictLoader(_NoRepeatedKeys, yaml.SafeLoader):
     """SafeLoader (no Python objects) without repeated keys."""
 
 
+def malformed_yaml(path: Path, exc: yaml.YAMLError) -> BuildError:
+    """One error line for a YAML syntax error: the file, the line where PyYAML stopped, why."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" line {mark.line + 1}" if mark is not None else ""
+    return BuildError(f"{path}:{where} malformed YAML ({getattr(exc, 'problem', exc)})")
+
+
 def load_yaml(path: Path) -> Any:
     """Safe-load a YAML file; any syntax error becomes a BuildError naming the file and line."""
     try:
@@ -68,9 +75,7 @@ def load_yaml(path: Path) -> Any:
     except OSError as exc:
         raise BuildError(f"{path}: cannot read ({exc.strerror})") from exc
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark is not None else ""
-        raise BuildError(f"{path}:{where} malformed YAML ({getattr(exc, 'problem', exc)})") from exc
+        raise malformed_yaml(path, exc) from exc
 
 
 def resolve_inside(base: Path, relative: str, what: str, origin: Path) -> Path:
@@ -239,9 +244,7 @@ def _stream_sources(path: Path) -> Iterator[tuple[int, Any]]:
         except UnicodeDecodeError as exc:
             raise BuildError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" line {mark.line + 1}" if mark is not None else ""
-            raise BuildError(f"{path}:{where} malformed YAML ({getattr(exc, 'problem', exc)})") from exc
+            raise malformed_yaml(path, exc) from exc
         finally:
             loader.dispose()
 

@@ -219,3 +219,46 @@ def test_long_texts_bypass_the_caches_with_the_same_result(config: str) -> None:
     for direction, convert in (("hans", conv.to_hans), ("hant", conv.to_hant)):
         want = conv.tables[direction].apply(long_text, reference(conv.configs[direction]))
         assert convert(long_text) == want
+
+
+# --------------------------------------------------------------------------- ChainConverter
+
+
+def _key_compositions(config: str, n: int, seed: int) -> list[str]:
+    """Strings made of the chain's keys, fragments of keys and common characters, so that keys
+    overlap, nest and compete for the same characters."""
+    chain = reimplemented_chain(config)
+    assert chain is not None
+    keys = sorted({k for group in chain for _, _, table in group for k in table})
+    multi = [k for k in keys if len(k) > 1]
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            r = rng.random()
+            if r < 0.5:
+                key = rng.choice(multi)
+                a = rng.randrange(len(key))
+                parts.append(key[a : rng.randint(a + 1, len(key))] if rng.random() < 0.3 else key)
+            elif r < 0.8:
+                parts.append(rng.choice(keys))
+            else:
+                parts.append(rng.choice("的了是在AZ12"))
+        out.append("".join(parts))
+    return out
+
+
+@pytest.mark.parametrize("config", ["t2s", "s2t", "s2tw", "s2hk", "s2twp", "tw2sp", "tw2s"])
+def test_chain_converter_equals_the_binding_on_competing_keys(config: str) -> None:
+    import opencc
+
+    from builders.enrich.convert import ChainConverter
+
+    cc = opencc.OpenCC(config)
+    fast = ChainConverter(cc._dict_chain_data)
+    segments = _key_compositions(config, 1500, seed=11)
+    segments += [s for line in raw_lines() for s in cc.split_chars_re.split(line)[::2]]
+    expected = [cc._convert(s, cc._dict_chain_data) for s in segments]
+    assert [fast(s) for s in segments] == expected
+    assert sum(1 for s, e in zip(segments, expected, strict=True) if s != e) > 1000  # it converts

@@ -52,3 +52,14 @@ def test_gbk_fast_path_on_random_text(text: str) -> None:
         fast = repair._gbk(text)
         m.setattr(repair, "_JUNK_RE", re.compile(""))
         assert fast == repair._gbk(text)
+
+
+def test_a_repeated_line_is_repaired_once_and_logged_with_each_line_number() -> None:
+    line = "算力(suàn lì)紧张,厂商  加价!"
+    first_text, first = repair.repair_line(line, 3)
+    second_text, second = repair.repair_line(line, 9)
+    uncached_text, uncached = repair._repair_text.__wrapped__(line)
+    assert first_text == second_text == uncached_text
+    assert [(r.kind, r.before, r.after) for r in first] == [(r.kind, r.before, r.after) for r in second] == list(uncached)
+    assert {r.line for r in first} == {3} and {r.line for r in second} == {9}
+    assert first  # the line does need repairs

@@ -133,3 +133,71 @@ def test_spun_seed_flagged_restored_and_destuffed() -> None:
     assert "饥渴”" in text  # the quoted genuine use stays
     assert text.count("饥渴") == 1 + text.count("“饥渴”") - 1
     assert "。饥渴" not in text and "是饥渴" not in text
+
+
+# --------------------------------------------------------------------------- fast paths
+
+
+def _stuffed_pages(n: int, seed: int) -> list[list[str]]:
+    """Pages of normal sentences with keywords inserted the ways a stuffing tool inserts them
+    (after a break, doubled around 的, quoted, wedged), self-overlapping keywords included."""
+    import random
+
+    rng = random.Random(seed)
+    keywords = ["饥渴", "算力", "哈哈", "哈哈哈", "芯片国产", "大模型"]
+    pages = []
+    for _ in range(n):
+        out = []
+        for sentence in rng.sample(NORMAL, rng.randint(2, len(NORMAL))):
+            chars = list(sentence)
+            for _ in range(rng.randint(0, 5)):
+                k, style, pos = rng.choice(keywords), rng.random(), rng.randint(0, len(chars))
+                chars[pos:pos] = list(k + "的" + k if style < 0.2 else "。" + k + "。" if style < 0.5
+                                      else "“" + k + "”" if style < 0.6 else k)
+            out.append("".join(chars))
+        pages.append(out)
+    return pages
+
+
+def test_candidate_keywords_are_found_without_counting_every_ngram() -> None:
+    """find_stuffing only weighs n-grams from _structural_ngrams: every n-gram that has an orphan
+    or doubled occurrence (the condition for a keyword) must be among them, with its count."""
+    from builders.clean import spin
+
+    max_n = int(spin._cfg()["stuffing_max_ngram"])
+    checked = 0
+    for texts in _stuffed_pages(300, seed=5) + [[ln.text for ln in seed_lines(n)] for n in ("000", "001", "002", "003", "004")]:
+        joined = "\n".join(texts)
+        counts: dict[str, int] = {}
+        for run in spin._HAN_RUN.findall(joined):
+            for n in range(2, max_n + 1):
+                for s in range(len(run) - n + 1):
+                    counts[run[s : s + n]] = counts.get(run[s : s + n], 0) + 1
+        found = spin._structural_ngrams(texts, max_n)
+        for w, c in counts.items():
+            structural = any(spin._structural(texts[k], w, i) in spin._STRUCTURAL for k, i in spin._occurrences(texts, w))
+            if structural:
+                assert w in found, w
+                assert spin._overlapping_count(joined, w) == c
+                checked += 1
+    assert checked > 300
+
+
+def test_lexicon_scan_is_the_longest_match_at_each_position() -> None:
+    from builders.clean.spin import _scan
+
+    table = lexicon()
+    texts = [spun(t) for t in NORMAL] + NORMAL + [ln.text for n in ("000", "001", "004") for ln in seed_lines(n)]
+    hits = 0
+    for text in texts:
+        expected, i = [], 0
+        while i < len(text):
+            entry = next((e for e in table.get(text[i], ()) if text.startswith(e.spun, i)), None)
+            if entry is None:
+                i += 1
+                continue
+            expected.append((i, entry))
+            i += len(entry.spun)
+        assert _scan(text) == expected
+        hits += len(expected)
+    assert hits > 100

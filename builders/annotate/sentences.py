@@ -62,7 +62,7 @@ def _pieces(line: str) -> list[str]:
 
 def han_len(text: str) -> int:
     """Length used for character budgets: every non-space character counts."""
-    return sum(1 for ch in text if not ch.isspace())
+    return len("".join(text.split()))  # str.split() splits at exactly the str.isspace() characters
 
 
 def is_heading(sentence: Sentence, heading_max_chars: int) -> bool:

@@ -9,6 +9,8 @@ import math
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from builders.clean.labels import (
@@ -16,6 +18,7 @@ from builders.clean.labels import (
     BOILER,
     META,
     PROSE,
+    LineView,
     assign_labels,
     classify_local,
     find_layout,
@@ -42,6 +45,11 @@ def _config() -> dict[str, Any]:
     return section("cleaning")
 
 
+# Site furniture repeats on every page of a site: each distinct line is hashed and classified once.
+_LINE_CACHE = 1 << 15
+
+
+@lru_cache(maxsize=_LINE_CACHE)
 def line_key(text: str) -> int | None:
     """64-bit hash of a normalised line (CCNet style), None for lines too short to count.
 
@@ -84,8 +92,7 @@ def label_lines(
     """Set label and reason on every line (in place). Features come from line.text (the
     repaired text), cross-corpus repetition from line.raw (what the pipeline counted)."""
     cfg = _config()
-    vocab = vocabulary()
-    views = [classify_local(view(i, line.text), vocab, cfg) for i, line in enumerate(lines)]
+    views = [replace(_classify_text(line.text), index=i) for i, line in enumerate(lines)]
     if line_doc_counts:
         threshold = _repeat_threshold(n_docs, cfg)
         for lv, line in zip(views, lines, strict=True):
@@ -101,6 +108,13 @@ def label_lines(
     layout = find_layout(views, cfg, meta_title)
     for line, (label, reason) in zip(lines, assign_labels(views, layout, cfg), strict=True):
         line.label, line.reason = label, reason
+
+
+@lru_cache(maxsize=_LINE_CACHE)
+def _classify_text(text: str) -> LineView:
+    """classify_local of one line's text, shared by its repeats (callers copy it with its index:
+    the view is mutable and later passes change it)."""
+    return classify_local(view(0, text), vocabulary(), _config())
 
 
 def _meta_title(doc: Document) -> str | None:

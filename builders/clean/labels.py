@@ -20,6 +20,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -396,6 +397,7 @@ def _find_start(region: Sequence[LineView], cfg: Mapping[str, Any]) -> int | Non
     return region[prose[0]].index if prose else None
 
 
+@lru_cache(maxsize=1 << 14)  # the lines near a page's top repeat across a site's pages
 def title_key(text: str) -> str:
     return "".join(ch for ch in normalise(text).lower() if ch.isalnum())
 

@@ -58,21 +58,28 @@ class Vocabulary:
     lists: dict[str, tuple[str, ...]]
     spam: tuple[tuple[str, int], ...]
 
+    @cached_property
+    def _alternations(self) -> dict[str, re.Pattern[str] | None]:
+        # One regex per list, longest terms first: ``search`` tells whether any term occurs,
+        # ``match`` gives the longest term the text starts with (alternatives are tried in order).
+        return {
+            name: re.compile("|".join(map(re.escape, sorted(terms, key=len, reverse=True)))) if terms else None
+            for name, terms in self.lists.items()
+        }
+
     def has(self, name: str, text: str) -> bool:
-        low = text.lower()
-        return any(term in low for term in self.lists[name])
+        pattern = self._alternations[name]
+        return pattern is not None and pattern.search(text.lower()) is not None
 
     def hits(self, name: str, text: str) -> int:
         low = text.lower()
         return sum(1 for term in self.lists[name] if term in low)
 
     def starts(self, name: str, text: str) -> str | None:
-        low = text.lower()
-        best = None
-        for term in self.lists[name]:
-            if low.startswith(term) and (best is None or len(term) > len(best)):
-                best = term
-        return best
+        """The longest term ``text`` starts with (lists are sorted longest first)."""
+        pattern = self._alternations[name]
+        match = pattern.match(text.lower()) if pattern is not None else None
+        return match.group() if match else None
 
     def words(self, name: str) -> frozenset[str]:
         return frozenset(self.lists[name])

@@ -13,7 +13,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,8 @@ def _sub(pattern: re.Pattern[str], text: str, kind: str, repl: Callable[[re.Matc
          context: int = 1) -> tuple[str, list[Change]]:
     """re.sub that logs each replacement with ``context`` characters on each side (so that a
     deletion still shows where it happened)."""
+    if pattern.search(text) is None:  # the common case, without building anything
+        return text, []
     changes: list[Change] = []
     out: list[str] = []
     last = 0
@@ -510,6 +512,17 @@ def repair_line(text: str, line_no: int) -> tuple[str, list[Repair]]:
 
     Runs the repair steps until nothing changes (entities can be double-escaped, a removed tag
     can bring two spaces together), so that the result is a fixed point: idempotent."""
+    fixed, changes = _repair_text(text) if len(text) <= _CACHE_MAX_CHARS else _repair_text.__wrapped__(text)
+    return fixed, [Repair(kind, line_no, before, after) for kind, before, after in changes]
+
+
+# Site furniture and syndicated sentences repeat across a crawl's pages: repair each distinct
+# line once (the repair is a function of the text alone; only the line number is per page).
+_CACHE_MAX_CHARS = 2000
+
+
+@lru_cache(maxsize=1 << 14)
+def _repair_text(text: str) -> tuple[str, tuple[Change, ...]]:
     try:
         changes: list[Change] = []
         seen = {text}
@@ -530,8 +543,8 @@ def repair_line(text: str, line_no: int) -> tuple[str, list[Repair]]:
         if not converged:
             # Not converged (pathological input): strip what must never be in clean text.
             text = re.sub("[\x00-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\u3100-\u312f\u31a0-\u31bf<>]", "", text)
-        return text, [Repair(kind, line_no, before, after) for kind, before, after in changes]
+        return text, tuple(changes)
     except Exception as exc:  # never raise on input text: log and fall back to a safe form
         safe = re.sub("[\x00-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff\u3100-\u312f\u31a0-\u31bf<>\ud800-\udfff]",
                       "", text)
-        return safe, [Repair("repair-error", line_no, text[:200], f"{type(exc).__name__}: {safe[:200]}")]
+        return safe, (("repair-error", text[:200], f"{type(exc).__name__}: {safe[:200]}"),)

@@ -18,7 +18,7 @@ from typing import Any
 from builders.config import section
 from builders.record import Line, Repair
 
-from .repair import HAN, is_han
+from .repair import HAN, HAN_RE, is_han
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon" / "spinner.tsv"
 METHOD = "spin-lexicon+stuffing-stats"
@@ -29,6 +29,8 @@ _BREAK = set("。，,！？!?；;：:")
 _CLOSE = set("”」』）)》")
 _OPEN = set("“「『（(《")
 _HAN_RUN = re.compile(f"[{HAN}]+")
+_AFTER_BREAK = re.compile(f"[{re.escape(''.join(sorted(_BREAK)))}] *")
+_DE = re.compile("的")
 _STRONG = ("orphan", "doubled", "junction")
 _STRUCTURAL = ("orphan", "doubled")
 
@@ -79,7 +81,7 @@ def lexicon() -> dict[str, list[Entry]]:
 
 
 def han_count(text: str) -> int:
-    return sum(1 for c in text if is_han(c))
+    return len(HAN_RE.findall(text))
 
 
 def _per_thousand(count: float, han: int) -> float:
@@ -89,20 +91,22 @@ def _per_thousand(count: float, han: int) -> float:
 # --------------------------------------------------------------------------- spinning
 
 
+@cache
+def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, Entry]]:
+    """All spun forms as one alternation, longest first (ties in file order), and the entry of
+    each form (the first one listed when a form repeats)."""
+    entries = sorted((e for es in lexicon().values() for e in es), key=lambda e: -len(e.spun))
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        first.setdefault(entry.spun, entry)
+    return re.compile("|".join(re.escape(e.spun) for e in entries)), first
+
+
 def _scan(text: str) -> list[tuple[int, Entry]]:
-    """Longest-match scan: (position, entry) for every lexicon hit, guards included."""
-    table = lexicon()
-    hits: list[tuple[int, Entry]] = []
-    i = 0
-    while i < len(text):
-        for entry in table.get(text[i], ()):
-            if text.startswith(entry.spun, i):
-                hits.append((i, entry))
-                i += len(entry.spun)
-                break
-        else:
-            i += 1
-    return hits
+    """Longest-match scan: (position, entry) for every lexicon hit, guards included. Left to
+    right; at each position the longest form found there; the scan resumes after a hit."""
+    pattern, entry_of = _lexicon_pattern()
+    return [(m.start(), entry_of[m.group()]) for m in pattern.finditer(text)]
 
 
 def spin_score(texts: list[str]) -> tuple[float, Counter[str]]:
@@ -167,6 +171,20 @@ def _occurrences(texts: list[str], w: str) -> list[tuple[int, int]]:
     return out
 
 
+def _structural(t: str, w: str, i: int) -> str | bool | None:
+    """The evidence read from the occurrence's surroundings alone: None for a quoted term,
+    "orphan" or "doubled", False when only the corpus counts of :func:`_evidence` can tell."""
+    n = len(w)
+    before, after = _prev(t, i), _next(t, i + n)
+    if before in _OPEN and after in _CLOSE:
+        return None  # a quoted term: “饥渴”
+    if before in _BREAK and (after == "" or after in _CLOSE or after in _BREAK):
+        return "orphan"
+    if t[max(0, i - n - 1):i] == w + "的":
+        return "doubled"
+    return False
+
+
 def _evidence(texts: list[str], joined: str, w: str, k: int, i: int) -> str | None:
     """Why this occurrence of ``w`` looks inserted (None when it reads as a genuine use).
 
@@ -177,15 +195,12 @@ def _evidence(texts: list[str], joined: str, w: str, k: int, i: int) -> str | No
     break:    w right after a clause break, followed by a character it never precedes elsewhere
     wedge:    w inside a clause, and neither of its neighbours is attested next to it elsewhere
     """
+    structural = _structural(texts[k], w, i)
+    if structural is not False:
+        return structural
     t = texts[k]
     n = len(w)
-    before, after = _prev(t, i), _next(t, i + n)
-    if before in _OPEN and after in _CLOSE:
-        return None  # a quoted term: “饥渴”
-    if before in _BREAK and (after == "" or after in _CLOSE or after in _BREAK):
-        return "orphan"
-    if t[max(0, i - n - 1):i] == w + "的":
-        return "doubled"
+    before = _prev(t, i)
     left = t[max(0, i - 2):i]
     right = t[i + n:i + n + 2]
     if len(left) == 2 and len(right) == 2 and " " not in left + right:
@@ -202,6 +217,35 @@ def _evidence(texts: list[str], joined: str, w: str, k: int, i: int) -> str | No
     return None
 
 
+def _structural_ngrams(texts: list[str], max_n: int) -> set[str]:
+    """Every Han n-gram (2 <= n <= max_n) with an orphan or doubled occurrence somewhere (a
+    superset of the keywords :func:`find_stuffing` can accept)."""
+    found: set[str] = set()
+    for t in texts:
+        for m in _AFTER_BREAK.finditer(t):  # orphan: right after a break (spaces skipped)
+            j = m.end()
+            for n in range(2, max_n + 1):
+                w = t[j:j + n]
+                if len(w) == n and _HAN_RUN.fullmatch(w) and _structural(t, w, j) == "orphan":
+                    found.add(w)
+        for m in _DE.finditer(t):  # doubled: w的w
+            p = m.start()
+            for n in range(2, min(max_n, p) + 1):
+                w = t[p - n:p]
+                if _HAN_RUN.fullmatch(w) and t.startswith(w, p + 1):
+                    found.add(w)
+    return found
+
+
+def _overlapping_count(text: str, w: str) -> int:
+    """Occurrences of w in text, overlapping ones included (as n-gram counting sees them)."""
+    count, start = 0, text.find(w)
+    while start >= 0:
+        count += 1
+        start = text.find(w, start + 1)
+    return count
+
+
 def find_stuffing(texts: list[str]) -> tuple[list[str], dict[str, list[tuple[int, int, str]]]]:
     """Stuffed keywords and the occurrences to remove: {keyword: [(line index, pos, reason)]}.
 
@@ -212,23 +256,25 @@ def find_stuffing(texts: list[str]) -> tuple[list[str], dict[str, list[tuple[int
     otherwise use, like 饥渴) or the line also holds a strong insertion (insertions cluster)."""
     cfg = _cfg()
     joined = "\n".join(texts)
-    counts: Counter[str] = Counter()
-    for run in _HAN_RUN.findall(joined):
-        for n in range(2, int(cfg["stuffing_max_ngram"]) + 1):
-            for s in range(len(run) - n + 1):
-                counts[run[s:s + n]] += 1
+    min_count = int(cfg["stuffing_min_count"])
     candidates: dict[str, tuple[int, list[tuple[int, int, str]]]] = {}
-    for w, c in counts.items():
-        if c < int(cfg["stuffing_min_count"]):
+    # A keyword needs a structural occurrence (orphan or doubled), and those can be found from
+    # the clause breaks and the 的 of the text alone; counting every n-gram of the document and
+    # weighing each occurrence against substring counts of the whole text is what was slow.
+    for w in sorted(_structural_ngrams(texts, int(cfg["stuffing_max_ngram"]))):
+        if _overlapping_count(joined, w) < min_count:
+            continue
+        occurrences = _occurrences(texts, w)
+        if not any(_structural(texts[k], w, i) in _STRUCTURAL for k, i in occurrences):
             continue
         hits = []
-        for k, i in _occurrences(texts, w):
+        for k, i in occurrences:
             why = _evidence(texts, joined, w, k, i)
             if why:
                 hits.append((k, i, why))
         strong = [h for h in hits if h[2] in _STRONG]
         if len(strong) >= int(cfg["stuffing_min_strong"]) and any(h[2] in _STRUCTURAL for h in strong):
-            candidates[w] = (len(_occurrences(texts, w)), hits)
+            candidates[w] = (len(occurrences), hits)
     strong_lines = {h[0] for _, hits in candidates.values() for h in hits if h[2] in _STRONG}
     found: dict[str, list[tuple[int, int, str]]] = {}
     for w, (total, hits) in candidates.items():

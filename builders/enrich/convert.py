@@ -76,6 +76,86 @@ CACHE_MAX_CHARS = 2000
 Chain = list[list[tuple[int, int, dict[str, str]]]]
 
 
+class _Table:
+    """One dictionary of a chain, indexed for :class:`ChainConverter`."""
+
+    def __init__(self, max_len: int, table: dict[str, str]) -> None:
+        self.max_len = max_len
+        # The binding takes the first of several space-separated candidates.
+        self.values = {k: v.split(" ")[0] for k, v in table.items()}
+        self.singles = {ord(k): v for k, v in self.values.items() if len(k) == 1}
+        lengths: dict[str, set[int]] = {}
+        for key in self.values:
+            if len(key) > 1:
+                lengths.setdefault(key[:2], set()).add(len(key))
+        # Key lengths by first two characters: where a multi-character key can start.
+        self.by_prefix = {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}
+
+
+class ChainConverter:
+    """What opencc-python-reimplemented's ``OpenCC._convert`` makes of one separator-free
+    segment, computed directly (same output; tested against the binding, tests/test_convert*).
+
+    The binding applies each stage of the chain to the whole segment; in a stage (a group of
+    dictionaries) it repeatedly takes the longest key found anywhere in a still unmatched piece
+    (the leftmost among equally long ones), splits the piece around it, and gives the pieces no
+    dictionary matched to the next dictionary of the group. That is a greedy choice among all key
+    occurrences, by (dictionary, longer first, leftmost first), of those that overlap no occurrence
+    already chosen — found here with one dictionary lookup per position instead of one per
+    position and key length, and with ``str.translate`` for a last dictionary of single
+    characters (which then takes every still unmatched character it has)."""
+
+    def __init__(self, chain: Chain) -> None:
+        self.stages = [[_Table(max_len, table) for max_len, _, table in group] for group in chain]
+
+    def __call__(self, segment: str) -> str:
+        for stage in self.stages:
+            segment = self._stage(segment, stage)
+        return segment
+
+    @staticmethod
+    def _stage(text: str, tables: list[_Table]) -> str:
+        n = len(text)
+        taken = bytearray(n)
+        chosen: list[tuple[int, int, str]] = []  # (start, length, value)
+        for number, table in enumerate(tables):
+            if table.max_len == 1 and number == len(tables) - 1:
+                return ChainConverter._assemble(text, chosen, table.singles)
+            found: list[tuple[int, int, str]] = []  # (-length, start, value): greedy order
+            if table.by_prefix:
+                for i in range(n - 1):
+                    lengths = table.by_prefix.get(text[i:i + 2])
+                    if lengths:
+                        for length in lengths:
+                            if i + length <= n:
+                                value = table.values.get(text[i:i + length])
+                                if value is not None:
+                                    found.append((-length, i, value))
+            if table.singles:
+                found.extend((-1, i, table.singles[ord(c)]) for i, c in enumerate(text) if ord(c) in table.singles)
+            found.sort(key=lambda f: (f[0], f[1]))
+            for neg, i, value in found:
+                if taken.find(1, i, i - neg) < 0:
+                    taken[i:i - neg] = b"\x01" * -neg
+                    chosen.append((i, -neg, value))
+        return ChainConverter._assemble(text, chosen, None)
+
+    @staticmethod
+    def _assemble(text: str, chosen: list[tuple[int, int, str]], gaps: dict[int, str] | None) -> str:
+        """The chosen values in place of their keys; the text between them translated by
+        ``gaps`` (a single-character table) or kept."""
+        out: list[str] = []
+        last = 0
+        for i, length, value in sorted(chosen):
+            gap = text[last:i]
+            out.append(gap.translate(gaps) if gaps and gap else gap)
+            out.append(value)
+            last = i + length
+        tail = text[last:]
+        out.append(tail.translate(gaps) if gaps and tail else tail)
+        return "".join(out)
+
+
 class SegmentedOpenCC:
     """``OpenCC(config).convert`` of opencc-python-reimplemented, same output, less work.
 
@@ -92,7 +172,7 @@ class SegmentedOpenCC:
         self.chain: Chain = cc._dict_chain_data
         self._split = cc.split_chars_re.split
         self.key_starts = frozenset(k[0] for group in self.chain for _, _, table in group for k in table)
-        self._converted = lru_cache(maxsize=SEGMENT_CACHE)(partial(cc._convert, dictionary=self.chain))
+        self._converted = lru_cache(maxsize=SEGMENT_CACHE)(ChainConverter(self.chain))
 
     def __reduce__(self) -> tuple[Callable[[str], Callable[[str], str]], tuple[str]]:
         # Pickled by name (not by cache): the receiving process uses its own instance.
@@ -178,6 +258,10 @@ def read_table(path: Path) -> dict[str, Entry]:
         parts = line.split("\t")
         if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
             raise ValueError(f"{path}:{number}: expected source<TAB>target[<TAB>not_before]")
+        if len(parts) == 3 and any(c.isspace() for c in parts[2]):
+            # A paragraph break must stay a boundary no entry can see across (apply_scripts
+            # converts paragraphs one by one and joins them).
+            raise ValueError(f"{path}:{number}: not_before must not contain whitespace")
         if parts[0] in entries:
             raise ValueError(f"{path}:{number}: duplicate source {parts[0]!r}")
         entries[parts[0]] = Entry(parts[1], parts[2] if len(parts) == 3 else "")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from builders.record import Document, Paragraph
 
+PARAGRAPH_BREAK = "\n\n"  # cleaning joins content lines with a blank line
+
 
 def split_paragraphs(doc: Document) -> Document:
     """Clean text keeps one paragraph per blank-line-separated block (cleaning joins content
     lines with a blank line), so paragraphs are exactly those blocks, in order."""
-    blocks = [block.strip() for block in doc.text.split("\n\n")]
+    blocks = [block.strip() for block in doc.text.split(PARAGRAPH_BREAK)]
     doc.paragraphs = [Paragraph(index=i, text=b) for i, b in enumerate(x for x in blocks if x)]
     return doc

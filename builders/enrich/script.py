@@ -29,6 +29,7 @@ from builders.enrich.convert import (
     plain,
     reimplemented_chain,
 )
+from builders.enrich.paragraphs import PARAGRAPH_BREAK
 from builders.record import SCRIPTS, Document
 
 # CJK Unified Ideographs with extensions A-H and the compatibility block: what "Han" means here.
@@ -190,18 +191,27 @@ def apply_scripts(doc: Document) -> Document:
     A paragraph without script-specific characters (or a tie) takes the document's script (the
     configured default when the document is mixed: "mixed" needs evidence of two scripts)."""
     converter = get_converter()
-    doc.script, doc.script_evidence = identify_script(doc.text)
-    doc.text_zh_hans = converter.to_hans(doc.text)
-    doc.text_zh_hant = converter.to_hant(doc.text)
+    for paragraph in doc.paragraphs:
+        paragraph.text_zh_hans = converter.to_hans(paragraph.text)
+        paragraph.text_zh_hant = converter.to_hant(paragraph.text)
+    counts = [script_counts(paragraph.text) for paragraph in doc.paragraphs]
+    if doc.text == PARAGRAPH_BREAK.join(p.text for p in doc.paragraphs):
+        # Conversion and evidence are local to the text between separators, and a paragraph
+        # break is one: the whole text's values are those of its paragraphs, joined / summed.
+        han, traditional, simplified = (sum(c[k] for c in counts) for k in range(3))
+        doc.script, doc.script_evidence = decide(han, traditional, simplified), evidence(han, traditional, simplified)
+        doc.text_zh_hans = PARAGRAPH_BREAK.join(p.text_zh_hans for p in doc.paragraphs)
+        doc.text_zh_hant = PARAGRAPH_BREAK.join(p.text_zh_hant for p in doc.paragraphs)
+    else:
+        doc.script, doc.script_evidence = identify_script(doc.text)
+        doc.text_zh_hans = converter.to_hans(doc.text)
+        doc.text_zh_hant = converter.to_hant(doc.text)
     title = doc.title.value
     doc.title_zh_hans = converter.to_hans(title) if title else None
     doc.title_zh_hant = converter.to_hant(title) if title else None
-    for paragraph in doc.paragraphs:
-        han, traditional, simplified = script_counts(paragraph.text)
-        inherited = doc.script if doc.script != "mixed" else None
+    inherited = doc.script if doc.script != "mixed" else None
+    for paragraph, (han, traditional, simplified) in zip(doc.paragraphs, counts, strict=True):
         paragraph.script = decide(han, traditional, simplified, default=inherited)
-        paragraph.text_zh_hans = converter.to_hans(paragraph.text)
-        paragraph.text_zh_hant = converter.to_hant(paragraph.text)
     doc.conversion = converter.info()
     return doc
 

@@ -415,3 +415,18 @@ def test_symlink_inside_corpus_is_allowed(good: Good, corpus: Path, tmp_path: Pa
     (corpus / "notes" / "readme-link").symlink_to(corpus / "sources.yaml")
     code, err = build_cli(tmp_path / "other-out", corpus)
     assert code == 0, err
+
+
+def test_control_character_class_is_category_cc_minus_the_allowed_ones() -> None:
+    import sys
+    import unicodedata
+
+    from builders.ingest.decode import _ALLOWED_CONTROLS, _CONTROLS_RE
+
+    wrong = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if (unicodedata.category(chr(code)) == "Cc" and chr(code) not in _ALLOWED_CONTROLS)
+        != bool(_CONTROLS_RE.fullmatch(chr(code)))
+    ]
+    assert wrong == []

@@ -33,6 +33,9 @@ import psutil
 from benchmarks.generate import generate
 
 REPO = Path(__file__).resolve().parent.parent
+# Targets of issue 9, printed next to the measurements.
+TARGET_MB_PER_CORE = 1.0
+TARGET_MEMORY_RATIO = 1.5
 
 
 def corpus_for(work_dir: Path, pages: int, seed: int) -> Path:
@@ -204,16 +207,31 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     # Memory growth: the largest N against the one ten times smaller, per worker count.
+    ratios: list[float] = []
     for k in workers:
         by_n = {r["pages"]: r for r in results if r["workers"] == k}
         for n in sorted(by_n):
             if n * 10 in by_n:
                 big, small = by_n[n * 10], by_n[n]
+                ratio = big["peak_rss_process_bytes"] / small["peak_rss_process_bytes"]
+                ratios.append(ratio)
                 print(
                     f"peak memory ratio {n * 10}/{n} pages, {k} worker(s): "
-                    f"max process {big['peak_rss_process_bytes'] / small['peak_rss_process_bytes']:.2f}, "
+                    f"max process {ratio:.2f}, "
                     f"process tree {big['peak_rss_tree_bytes'] / small['peak_rss_tree_bytes']:.2f}"
                 )
+    # The issue's targets, against the figures just printed (wall-clock MB/s per core).
+    best = max(results, key=lambda r: r["raw_bytes"] / r["wall_seconds"] / r["workers"])
+    per_core = best["raw_bytes"] / 1e6 / best["wall_seconds"] / best["workers"]
+    print(
+        f"target >= {TARGET_MB_PER_CORE:.2f} MB/s per core: best {per_core:.2f} "
+        f"({best['pages']} pages, {best['workers']} worker(s)): {'met' if per_core >= TARGET_MB_PER_CORE else 'NOT met'}"
+    )
+    if ratios:
+        print(
+            f"target peak memory ratio (10x pages) <= {TARGET_MEMORY_RATIO}: worst {max(ratios):.2f}: "
+            f"{'met' if max(ratios) <= TARGET_MEMORY_RATIO else 'NOT met'}"
+        )
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps({"machine": info, "results": results}, indent=2) + "\n")

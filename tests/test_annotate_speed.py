@@ -192,6 +192,15 @@ def test_sentence_tokens_concatenate_to_the_text_tokens(text: str) -> None:
     assert list(segment_text(text).words()) == segment(text)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=CHARS, max_size=120), st.booleans())
+def test_cutting_piece_by_piece_equals_jieba_on_the_whole_text(text: str, hmm: bool) -> None:
+    from builders.annotate import tokenize
+
+    whole = tuple(t for t in tokenize._tokenizer().lcut(text, HMM=hmm) if t.strip())
+    assert tokenize._cut_uncached(text, hmm) == whole
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_shared_segmentation_gives_the_separate_results(seed: int) -> None:
     text = make_text(random.Random(seed)).strip()

@@ -81,7 +81,19 @@ def _tokenizer() -> jieba.Tokenizer:
 
 
 def _cut_uncached(text: str, hmm: bool) -> tuple[str, ...]:
-    return tuple(t for t in _tokenizer().lcut(text, HMM=hmm) if t.strip())
+    # jieba splits a text at the edges of runs of Han characters / letters / digits
+    # (``re_han_default``) and cuts each piece on its own, so the pieces can be cut (and
+    # remembered) separately: clauses repeat across pages far more often than whole sentences.
+    tokens: list[str] = []
+    for piece in jieba.re_han_default.split(text):
+        if piece:
+            tokens.extend(_cut_piece(piece, hmm) if len(piece) <= SEGMENT_CACHE_MAX_CHARS else _cut_piece.__wrapped__(piece, hmm))
+    return tuple(tokens)
+
+
+@lru_cache(maxsize=SEGMENT_CACHE_SIZE * 2)
+def _cut_piece(piece: str, hmm: bool) -> tuple[str, ...]:
+    return tuple(t for t in _tokenizer().lcut(piece, HMM=hmm) if t.strip())
 
 
 _cut_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_cut_uncached)

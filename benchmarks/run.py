@@ -207,14 +207,14 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
     # Memory growth: the largest N against the one ten times smaller, per worker count.
-    ratios: list[float] = []
+    ratios: dict[int, float] = {}  # larger N -> worst ratio over worker counts
     for k in workers:
         by_n = {r["pages"]: r for r in results if r["workers"] == k}
         for n in sorted(by_n):
             if n * 10 in by_n:
                 big, small = by_n[n * 10], by_n[n]
                 ratio = big["peak_rss_process_bytes"] / small["peak_rss_process_bytes"]
-                ratios.append(ratio)
+                ratios[n * 10] = max(ratio, ratios.get(n * 10, 0.0))
                 print(
                     f"peak memory ratio {n * 10}/{n} pages, {k} worker(s): "
                     f"max process {ratio:.2f}, "
@@ -228,9 +228,12 @@ def main(argv: list[str] | None = None) -> int:
         f"({best['pages']} pages, {best['workers']} worker(s)): {'met' if per_core >= TARGET_MB_PER_CORE else 'NOT met'}"
     )
     if ratios:
+        # The target compares the largest crawl with the one ten times smaller (100,000 / 10,000
+        # pages): below 10,000 documents the Parquet row group the export holds is not full yet.
+        largest = max(ratios)
         print(
-            f"target peak memory ratio (10x pages) <= {TARGET_MEMORY_RATIO}: worst {max(ratios):.2f}: "
-            f"{'met' if max(ratios) <= TARGET_MEMORY_RATIO else 'NOT met'}"
+            f"target peak memory ratio {largest}/{largest // 10} pages <= {TARGET_MEMORY_RATIO}: "
+            f"{ratios[largest]:.2f}: {'met' if ratios[largest] <= TARGET_MEMORY_RATIO else 'NOT met'}"
         )
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from array import array
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -350,10 +351,17 @@ class NearDuplicates:
     def __post_init__(self) -> None:
         self._doc_ordinal = {d: i for i, d in enumerate(self.doc_ids)}
         self._docs = self._neighbours(self.doc_pairs)
-        self._paras = self._neighbours(self.para_pairs)
-        # Paragraph ordinals are found again by (document ordinal, paragraph index).
-        self._para_key = (self.para_doc.astype(np.int64) << 32) | self.para_index.astype(np.int64)
-        self._para_order = np.argsort(self._para_key, kind="stable")
+        # Paragraph neighbours as arrays (paragraph pairs are many): both directions of every
+        # pair, sorted by the first; only paragraphs that have any are found again by
+        # (document ordinal, paragraph index).
+        pairs = np.asarray(self.para_pairs, dtype=np.int64).reshape(-1, 2)
+        source, target = np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]])
+        by_source = np.argsort(source, kind="stable")
+        self._para_from, self._para_to = source[by_source], target[by_source]
+        ordinals = np.unique(source)
+        keys = (self.para_doc[ordinals].astype(np.int64) << 32) | self.para_index[ordinals].astype(np.int64)
+        by_key = np.argsort(keys, kind="stable")
+        self._para_key, self._para_ordinal = keys[by_key], ordinals[by_key]
 
     @staticmethod
     def _neighbours(pairs: np.ndarray) -> dict[int, list[int]]:
@@ -375,14 +383,15 @@ class NearDuplicates:
         return f"{self.doc_ids[int(self.para_doc[ordinal])]}-p{int(self.para_index[ordinal]):04d}"
 
     def of_paragraph(self, doc_id: str, index: int) -> list[str]:
-        if not self._paras:
+        if not len(self._para_key):
             return []
         key = (self._doc_ordinal[doc_id] << 32) | index
-        pos = int(np.searchsorted(self._para_key, key, sorter=self._para_order))
-        if pos >= len(self._para_order) or self._para_key[self._para_order[pos]] != key:
+        pos = int(np.searchsorted(self._para_key, key))
+        if pos >= len(self._para_key) or self._para_key[pos] != key:
             return []
-        others = self._paras.get(int(self._para_order[pos]))
-        return sorted(self._para_id(b) for b in others) if others else []
+        ordinal = self._para_ordinal[pos]
+        lo, hi = np.searchsorted(self._para_from, [ordinal, ordinal + 1])
+        return sorted(self._para_id(b) for b in self._para_to[lo:hi].tolist())
 
 
 def _finalise(config: str, table: pa.Table, split: dict[str, tuple[str, str]], near: NearDuplicates) -> pa.Table:
@@ -421,47 +430,69 @@ def _finalise(config: str, table: pa.Table, split: dict[str, tuple[str, str]], n
 def _write_splits(spill: _Spill, config: str, out_dir: Path, split: dict[str, tuple[str, str]], near: NearDuplicates) -> dict[str, int]:
     """Spilled rows → one Parquet file per split, in row groups of ``export.row_group_size``.
 
-    Each row group is written from one contiguous table (``combine_chunks``): the bytes are
-    then the same as when the group was built from Python rows in one piece."""
+    One split at a time (one pass over the spill per split, each batch filtered to the rows of
+    that split's documents), so that one row group is pending in memory, not one per split."""
     shard = str(section("export")["shard_name"])
-    group_rows = int(section("export")["row_group_size"])
     order = [s for s in section("split")["order"] if s in {v[0] for v in split.values()}]
-    writers: dict[str, pq.ParquetWriter] = {}
-    pending: dict[str, list[pa.Table]] = {s: [] for s in order}
-    pending_rows = dict.fromkeys(order, 0)
-    counts = dict.fromkeys(order, 0)
+    counts: dict[str, int] = {}
+    for name in order:
+        members = pa.array([d for d, (s, _rule) in split.items() if s == name], pa.string())
+        path = out_dir / "data" / config / shard.format(split=name)
+        rows = _write_split(spill, config, path, members, split, near)
+        if rows:
+            counts[name] = rows
+    return counts
+
+
+def _write_split(
+    spill: _Spill, config: str, path: Path, members: pa.Array, split: dict[str, tuple[str, str]], near: NearDuplicates
+) -> int:
+    """The rows of the documents ``members`` → ``path`` (not created when there are none).
+
+    Each row group is written from one contiguous table (``combine_chunks``): the bytes are then
+    the same as when the group was built from Python rows in one piece. Pending rows are kept
+    column by column, and each column's pieces are dropped as soon as it is combined, so a row
+    group is in memory about once (not pieces and copy), and the pieces are gone before writing."""
+    group_rows = int(section("export")["row_group_size"])
+    key = "id" if config == "documents" else "document_id"
     schema = spill.schema
+    writer: pq.ParquetWriter | None = None
+    pending: list[list[pa.Array]] = [[] for _ in schema]  # per column, the arrays of pending rows
+    pending_rows = written = 0
 
-    def write(name: str, table: pa.Table) -> None:
-        if name not in writers:
-            writers[name] = parquet_writer(out_dir / "data" / config / shard.format(split=name), schema)
-        table = table.combine_chunks().replace_schema_metadata(schema.metadata)
-        writers[name].write_table(table, row_group_size=group_rows)
-        counts[name] += table.num_rows
-
-    def drain(name: str, final: bool) -> None:
-        while pending_rows[name] >= group_rows or (final and pending_rows[name]):
-            table = pa.concat_tables(pending[name])
-            take = min(group_rows, table.num_rows)
-            write(name, table.slice(0, take))
-            rest = table.slice(take)
-            pending[name] = [rest] if rest.num_rows else []
-            pending_rows[name] = rest.num_rows
+    def drain(final: bool) -> None:
+        nonlocal writer, pending_rows, written
+        while pending_rows >= group_rows or (final and pending_rows):
+            take = min(group_rows, pending_rows)
+            columns = []
+            for i, column_field in enumerate(schema):
+                pieces = pa.chunked_array(pending[i], type=column_field.type)
+                columns.append(pieces.slice(0, take).combine_chunks())
+                pending[i] = [c for c in pieces.slice(take).chunks if len(c)]
+                del pieces
+            group = pa.Table.from_arrays(columns, schema=schema)
+            del columns
+            pending_rows -= take
+            if writer is None:
+                writer = parquet_writer(path, schema)
+            writer.write_table(group, row_group_size=group_rows)
+            written += take
+            del group
 
     for batch in spill.batches():
-        table = _finalise(config, pa.Table.from_batches([batch]), split, near)
-        splits = table.column("split")
-        for name in order:
-            part = table.filter(pa.compute.equal(splits, name))
-            if part.num_rows:
-                pending[name].append(part)
-                pending_rows[name] += part.num_rows
-                drain(name, final=False)
-    for name in order:
-        drain(name, final=True)
-        if name in writers:
-            writers[name].close()
-    return {k: v for k, v in counts.items() if v}
+        part = pa.Table.from_batches([batch]).filter(pa.compute.is_in(batch.column(key), value_set=members))
+        del batch
+        if part.num_rows:
+            part = _finalise(config, part, split, near)
+            for i, column in enumerate(part.columns):
+                pending[i].extend(column.chunks)
+            pending_rows += part.num_rows
+            del part
+            drain(final=False)
+    drain(final=True)
+    if writer is not None:
+        writer.close()
+    return written
 
 
 Executor = Callable[[_Context, list[Source]], Iterable[Processed]]
@@ -502,8 +533,10 @@ def build(
         doc_index = SignatureIndex(spill_dir, "documents", int(nd["num_perm"]), float(nd["threshold"]))
         para_index = SignatureIndex(spill_dir, "paragraphs", int(nd["num_perm"]), float(nd["threshold"]))
         doc_ids: list[str] = []
-        para_doc: list[np.ndarray] = []
-        para_idx: list[np.ndarray] = []
+        # Paragraph ordinal → document ordinal and paragraph index: 4 bytes each, not an array
+        # object per document.
+        para_doc = array("I")
+        para_idx = array("I")
         results: Iterable[Processed] = (
             executor(ctx, sources) if executor is not None else _map_sources(ctx, sources, workers)
         )
@@ -519,8 +552,8 @@ def build(
                 doc_ids.append(result.doc_id)
                 for _index, sig in result.paragraph_signatures:
                     para_index.add(sig)
-                para_doc.append(np.full(len(result.paragraph_signatures), ordinal, dtype=np.uint32))
-                para_idx.append(np.array([i for i, _ in result.paragraph_signatures], dtype=np.uint32))
+                para_doc.extend([ordinal] * len(result.paragraph_signatures))
+                para_idx.extend(i for i, _ in result.paragraph_signatures)
                 report.documents += 1
                 report.raw_bytes += result.raw_bytes
                 report.removed_lines.update(result.removed)
@@ -531,12 +564,15 @@ def build(
                 spill.close()
         if [s.id for s in sources] != doc_ids:
             raise BuildError("executor returned documents out of order or incomplete")
+        # The source records (~1 KB each) are not needed any more: the rest of the build reads
+        # the spill and the written files.
+        del sources, results
         with report.timed("near-duplicates+split"):
             near = NearDuplicates(
                 doc_ids=doc_ids,
                 doc_pairs=doc_index.pairs(),
-                para_doc=np.concatenate(para_doc) if para_doc else np.empty(0, np.uint32),
-                para_index=np.concatenate(para_idx) if para_idx else np.empty(0, np.uint32),
+                para_doc=np.frombuffer(para_doc, dtype=np.uint32),
+                para_index=np.frombuffer(para_idx, dtype=np.uint32),
                 para_pairs=para_index.pairs(),
             )
             split = assign_splits(group_keys(doc_ids, near.doc_groups()))

@@ -6,8 +6,9 @@
   the result holds the *repeated* lines only (a small fraction of the corpus).
 * :class:`SignatureIndex`: near-duplicate candidates from MinHash signatures. Signatures go to a
   file on disk (uint32: datasketch's ``affine32`` values fit, so nothing is lost), LSH band keys
-  to one file per band; ``pairs()`` reads one band at a time and verifies candidates against the
-  full signatures read back from disk. The pairs are exactly those of
+  to one file per band; ``pairs()`` reads one band file at a time (plain reads: pages of a
+  memory-mapped file would count in the process's RSS) and verifies candidates against the full
+  signatures read back from disk. The pairs are exactly those of
   ``NearDuplicateIndex.groups()`` (same bands and rows as ``datasketch.MinHashLSH``, same
   threshold test on the full signatures).
 """
@@ -122,9 +123,9 @@ class SignatureIndex:
         self.num_perm, self.threshold = num_perm, threshold
         folder.mkdir(parents=True, exist_ok=True)
         self._sig_path = folder / f"{name}.sig.u32"
-        self._band_path = folder / f"{name}.bands.u64"
+        self._band_paths = [folder / f"{name}.band{b:02d}.u64" for b in range(self.bands)]
         self._sig = self._sig_path.open("wb")
-        self._bands = self._band_path.open("wb")
+        self._bands = [path.open("wb") for path in self._band_paths]
         self._pending: list[np.ndarray] = []
         self._empty = bytearray()
         self.count = 0
@@ -151,12 +152,14 @@ class SignatureIndex:
         block = np.stack(self._pending)
         self._pending = []
         block.tofile(self._sig)
-        _band_keys(block, self.bands, self.rows).tofile(self._bands)
+        for fh, keys in zip(self._bands, _band_keys(block, self.bands, self.rows).T, strict=True):
+            np.ascontiguousarray(keys).tofile(fh)
 
     def close(self) -> None:
         self._flush()
         self._sig.close()
-        self._bands.close()
+        for fh in self._bands:
+            fh.close()
 
     def _signature(self, fd: int, ordinal: int) -> np.ndarray:
         size = self.num_perm * 4
@@ -170,25 +173,31 @@ class SignatureIndex:
         if n < 2:
             return np.empty((0, 2), dtype=np.int64)
         empty = np.frombuffer(bytes(self._empty), dtype=np.uint8).astype(bool)
-        bands = np.memmap(self._band_path, dtype=np.uint64, mode="r", shape=(n, self.bands))
-        candidates: list[np.ndarray] = []
-        for b in range(self.bands):
-            keys = np.array(bands[:, b])  # one band in memory at a time
+        flat = np.empty(0, dtype=np.int64)  # candidate pairs a * n + b (a < b), unique, sorted
+        for path in self._band_paths:
+            keys = np.fromfile(path, dtype=np.uint64)  # one band in memory at a time
             order = np.argsort(keys, kind="stable")
             sorted_keys = keys[order]
+            del keys
             starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-            ends = np.r_[starts[1:], n]
-            for s, e in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-                members = np.sort(order[s:e])
+            sizes = np.diff(np.r_[starts, n])
+            # Buckets of two (most of them) at once, larger ones one by one: the same pairs
+            # as one array per bucket, without an array object per bucket.
+            two = starts[sizes == 2]
+            first, second = order[two], order[two + 1]
+            low, high = np.minimum(first, second), np.maximum(first, second)
+            keep = ~(empty[low] | empty[high])
+            band = [low[keep] * n + high[keep]]
+            for s, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist(), strict=True):
+                members = np.sort(order[s : s + size])
                 members = members[~empty[members]]
                 if len(members) < 2:
                     continue
                 i, j = np.triu_indices(len(members), k=1)
-                candidates.append(members[i] * n + members[j])
-        del bands
-        if not candidates:
+                band.append(members[i] * n + members[j])
+            flat = np.unique(np.concatenate([flat, *band]))
+        if not len(flat):
             return np.empty((0, 2), dtype=np.int64)
-        flat = np.unique(np.concatenate(candidates))
         kept = []
         fd = os.open(self._sig_path, os.O_RDONLY)
         try:

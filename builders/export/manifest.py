@@ -57,5 +57,10 @@ def build_manifest(out_dir: Path, paths: Paths, extra: dict[str, Any]) -> dict[s
 
 
 def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
-    text = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
-    (out_dir / MANIFEST).write_text(text, encoding="utf-8")
+    # Streamed: the same text as json.dumps, without the whole text (one entry per raw file) and
+    # the list of its pieces in memory.
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, sort_keys=False)
+    with (out_dir / MANIFEST).open("w", encoding="utf-8") as fh:
+        for chunk in encoder.iterencode(manifest):
+            fh.write(chunk)
+        fh.write("\n")

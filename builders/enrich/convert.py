@@ -51,6 +51,12 @@ class Converter(Protocol):
 @cache
 def opencc_binding() -> tuple[str, str]:
     """(library, version) of the installed ``opencc`` module, by the distribution that owns it."""
+    try:  # the usual case, without scanning every installed distribution (~0.3 s)
+        dist = importlib.metadata.distribution(REIMPLEMENTED)
+        if "opencc" in (dist.read_text("top_level.txt") or "").split():
+            return REIMPLEMENTED, dist.version
+    except importlib.metadata.PackageNotFoundError:
+        pass
     owners = importlib.metadata.packages_distributions().get("opencc", [])
     for owner in owners:
         if owner.lower() == REIMPLEMENTED:
@@ -77,19 +83,28 @@ Chain = list[list[tuple[int, int, dict[str, str]]]]
 
 
 class _Table:
-    """One dictionary of a chain, indexed for :class:`ChainConverter`."""
+    """One dictionary of a chain, indexed for :class:`ChainConverter` (cheap to build: the
+    large phrase tables have ~50,000 keys and every process builds its own)."""
 
-    def __init__(self, max_len: int, table: dict[str, str]) -> None:
-        self.max_len = max_len
-        # The binding takes the first of several space-separated candidates.
-        self.values = {k: v.split(" ")[0] for k, v in table.items()}
-        self.singles = {ord(k): v for k, v in self.values.items() if len(k) == 1}
-        lengths: dict[str, set[int]] = {}
-        for key in self.values:
-            if len(key) > 1:
-                lengths.setdefault(key[:2], set()).add(len(key))
-        # Key lengths by first two characters: where a multi-character key can start.
-        self.by_prefix = {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}
+    def __init__(self, max_len: int, min_len: int, table: dict[str, str]) -> None:
+        self.max_len, self.min_len = max_len, min_len
+        self.table = table
+        longest: dict[str, int] = {}
+        for key in table:
+            if len(key) > 1 and longest.get(key[:2], 0) < len(key):
+                longest[key[:2]] = len(key)
+        # Per first two characters, the longest multi-character key starting with them.
+        self.longest = longest
+        self.singles = {ord(k): _first(v) for k, v in table.items() if len(k) == 1} if max_len == 1 else {}
+
+    def value(self, key: str) -> str | None:
+        value = self.table.get(key)
+        return None if value is None else _first(value)
+
+
+def _first(value: str) -> str:
+    """The binding takes the first of several space-separated candidates."""
+    return value.split(" ", 1)[0] if " " in value else value
 
 
 class ChainConverter:
@@ -106,7 +121,7 @@ class ChainConverter:
     characters (which then takes every still unmatched character it has)."""
 
     def __init__(self, chain: Chain) -> None:
-        self.stages = [[_Table(max_len, table) for max_len, _, table in group] for group in chain]
+        self.stages = [[_Table(max_len, min_len, table) for max_len, min_len, table in group] for group in chain]
 
     def __call__(self, segment: str) -> str:
         for stage in self.stages:
@@ -122,17 +137,18 @@ class ChainConverter:
             if table.max_len == 1 and number == len(tables) - 1:
                 return ChainConverter._assemble(text, chosen, table.singles)
             found: list[tuple[int, int, str]] = []  # (-length, start, value): greedy order
-            if table.by_prefix:
+            if table.longest:
                 for i in range(n - 1):
-                    lengths = table.by_prefix.get(text[i:i + 2])
-                    if lengths:
-                        for length in lengths:
-                            if i + length <= n:
-                                value = table.values.get(text[i:i + length])
-                                if value is not None:
-                                    found.append((-length, i, value))
-            if table.singles:
+                    longest = table.longest.get(text[i:i + 2])
+                    if longest:
+                        for length in range(min(longest, n - i), 1, -1):
+                            value = table.value(text[i:i + length])
+                            if value is not None:
+                                found.append((-length, i, value))
+            if table.max_len == 1:
                 found.extend((-1, i, table.singles[ord(c)]) for i, c in enumerate(text) if ord(c) in table.singles)
+            elif table.min_len == 1:
+                found.extend((-1, i, v) for i, c in enumerate(text) if (v := table.value(c)) is not None)
             found.sort(key=lambda f: (f[0], f[1]))
             for neg, i, value in found:
                 if taken.find(1, i, i - neg) < 0:

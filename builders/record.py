@@ -12,6 +12,9 @@ from typing import Any
 
 LINE_LABELS = ("content", "boilerplate", "spam")
 SCRIPTS = ("Hans", "Hant", "mixed")
+# Between the paragraphs of Document.text: cleaning joins content lines with it, the paragraph
+# step splits at it, the script step relies on it being a separator OpenCC never looks across.
+PARAGRAPH_BREAK = "\n\n"
 
 
 class BuildError(Exception):

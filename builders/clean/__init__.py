@@ -27,7 +27,7 @@ from builders.clean.labels import (
 )
 from builders.clean.patterns import vocabulary
 from builders.config import section
-from builders.record import Document, Line
+from builders.record import PARAGRAPH_BREAK, Document, Line
 
 METHOD = "rules-v1"  # method id of the line labeller; bump when a rule changes
 
@@ -161,9 +161,9 @@ def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: in
     for line in content:
         line.text = texts[line.number]
     order = [line.number for line in content]
-    doc.text = "\n\n".join(texts[n].strip() for n in order if texts[n].strip())
+    doc.text = PARAGRAPH_BREAK.join(texts[n].strip() for n in order if texts[n].strip())
     doc.text_spun = (
-        "\n\n".join(spun_texts[n].strip() for n in order if spun_texts[n].strip()) if spun_texts else None
+        PARAGRAPH_BREAK.join(spun_texts[n].strip() for n in order if spun_texts[n].strip()) if spun_texts else None
     )
     doc.quality.update(quality)
     return doc

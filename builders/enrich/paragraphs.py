@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from builders.record import Document, Paragraph
-
-PARAGRAPH_BREAK = "\n\n"  # cleaning joins content lines with a blank line
+from builders.record import PARAGRAPH_BREAK, Document, Paragraph
 
 
 def split_paragraphs(doc: Document) -> Document:

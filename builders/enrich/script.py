@@ -29,8 +29,7 @@ from builders.enrich.convert import (
     plain,
     reimplemented_chain,
 )
-from builders.enrich.paragraphs import PARAGRAPH_BREAK
-from builders.record import SCRIPTS, Document
+from builders.record import PARAGRAPH_BREAK, SCRIPTS, Document
 
 # CJK Unified Ideographs with extensions A-H and the compatibility block: what "Han" means here.
 HAN = re.compile(

@@ -87,7 +87,7 @@ def _cut_uncached(text: str, hmm: bool) -> tuple[str, ...]:
     tokens: list[str] = []
     for piece in jieba.re_han_default.split(text):
         if piece:
-            tokens.extend(_cut_piece(piece, hmm) if len(piece) <= SEGMENT_CACHE_MAX_CHARS else _cut_piece.__wrapped__(piece, hmm))
+            tokens.extend(_remembered(_cut_piece, piece, hmm))
     return tuple(tokens)
 
 
@@ -99,10 +99,14 @@ def _cut_piece(piece: str, hmm: bool) -> tuple[str, ...]:
 _cut_cached = lru_cache(maxsize=SEGMENT_CACHE_SIZE)(_cut_uncached)
 
 
+def _remembered(cut: Any, text: str, hmm: bool) -> tuple[str, ...]:
+    """``cut`` (an lru_cache) for sentence-sized texts; longer ones rarely repeat and would make
+    the cache big, so they bypass it."""
+    return cut(text, hmm) if len(text) <= SEGMENT_CACHE_MAX_CHARS else cut.__wrapped__(text, hmm)
+
+
 def _cut(text: str, hmm: bool) -> tuple[str, ...]:
-    if len(text) <= SEGMENT_CACHE_MAX_CHARS:
-        return _cut_cached(text, hmm)
-    return _cut_uncached(text, hmm)
+    return _remembered(_cut_cached, text, hmm)
 
 
 def _hmm() -> bool:

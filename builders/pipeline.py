@@ -43,7 +43,7 @@ from builders.config import Paths, default_paths, section
 from builders.enrich.convert import get_converter
 from builders.enrich.line_index import LineDocCounts, SignatureIndex
 from builders.enrich.metadata import extract_metadata
-from builders.enrich.near_duplicates import NearDuplicateIndex
+from builders.enrich.near_duplicates import NearDuplicateIndex, ParagraphNeighbours
 from builders.enrich.paragraphs import split_paragraphs
 from builders.enrich.script import apply_scripts
 from builders.executors.rows import encode_rows
@@ -193,7 +193,10 @@ def process_with(ctx: _Context, source: Source) -> Processed:
     t3 = time.perf_counter()
     index = _signature_index()
     # One numpy pass for the document and its paragraphs (same values as one call each).
-    sigs = index.signatures([doc.text_zh_hans, *(p.text_zh_hans for p in doc.paragraphs)])
+    sigs = index.signatures(
+        [doc.text_zh_hans, *(p.text_zh_hans for p in doc.paragraphs)],
+        parts_min_chars=int(section("near_duplicates")["paragraph_min_chars"]),
+    )
     processed = Processed(
         doc_id=doc.id,
         rows=rows,
@@ -340,28 +343,16 @@ class _Spill:
 
 @dataclass
 class NearDuplicates:
-    """Near-duplicate ids of documents and paragraphs, from ordinal pairs (compact)."""
+    """Near-duplicate ids of documents (all of them) and of paragraphs (listed up to a cap,
+    counted in full), from ordinal pairs: compact."""
 
     doc_ids: list[str]
     doc_pairs: np.ndarray
-    para_doc: np.ndarray  # paragraph ordinal -> document ordinal
-    para_index: np.ndarray  # paragraph ordinal -> paragraph index
-    para_pairs: np.ndarray
+    paragraphs: ParagraphNeighbours
 
     def __post_init__(self) -> None:
         self._doc_ordinal = {d: i for i, d in enumerate(self.doc_ids)}
         self._docs = self._neighbours(self.doc_pairs)
-        # Paragraph neighbours as arrays (paragraph pairs are many): both directions of every
-        # pair, sorted by the first; only paragraphs that have any are found again by
-        # (document ordinal, paragraph index).
-        pairs = np.asarray(self.para_pairs, dtype=np.int64).reshape(-1, 2)
-        source, target = np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]])
-        by_source = np.argsort(source, kind="stable")
-        self._para_from, self._para_to = source[by_source], target[by_source]
-        ordinals = np.unique(source)
-        keys = (self.para_doc[ordinals].astype(np.int64) << 32) | self.para_index[ordinals].astype(np.int64)
-        by_key = np.argsort(keys, kind="stable")
-        self._para_key, self._para_ordinal = keys[by_key], ordinals[by_key]
 
     @staticmethod
     def _neighbours(pairs: np.ndarray) -> dict[int, list[int]]:
@@ -379,19 +370,9 @@ class NearDuplicates:
         others = self._docs.get(self._doc_ordinal[doc_id])
         return sorted(self.doc_ids[b] for b in others) if others else []
 
-    def _para_id(self, ordinal: int) -> str:
-        return f"{self.doc_ids[int(self.para_doc[ordinal])]}-p{int(self.para_index[ordinal]):04d}"
-
-    def of_paragraph(self, doc_id: str, index: int) -> list[str]:
-        if not len(self._para_key):
-            return []
-        key = (self._doc_ordinal[doc_id] << 32) | index
-        pos = int(np.searchsorted(self._para_key, key))
-        if pos >= len(self._para_key) or self._para_key[pos] != key:
-            return []
-        ordinal = self._para_ordinal[pos]
-        lo, hi = np.searchsorted(self._para_from, [ordinal, ordinal + 1])
-        return sorted(self._para_id(b) for b in self._para_to[lo:hi].tolist())
+    def of_paragraph(self, doc_id: str, index: int) -> tuple[list[str], int]:
+        """(listed ids, count) of the near-duplicates of a paragraph in other documents."""
+        return self.paragraphs.of(self._doc_ordinal[doc_id], index)
 
 
 def _finalise(config: str, table: pa.Table, split: dict[str, tuple[str, str]], near: NearDuplicates) -> pa.Table:
@@ -417,13 +398,9 @@ def _finalise(config: str, table: pa.Table, split: dict[str, tuple[str, str]], n
     table = put(table, "split", pa.array([split[d][0] for d in doc_ids], pa.string()))
     if config == "paragraphs":
         indexes = table.column("paragraph_index").to_pylist()
-        near_type = table.schema.field("near_duplicate_ids").type
-        values = []
-        for d, i in zip(doc_ids, indexes, strict=True):
-            # Only paragraphs of *other* documents: a page repeating itself is cleaning's business.
-            prefix = f"{d}-p"
-            values.append([k for k in near.of_paragraph(d, i) if not k.startswith(prefix)])
-        table = put(table, "near_duplicate_ids", pa.array(values, near_type))
+        found = [near.of_paragraph(d, i) for d, i in zip(doc_ids, indexes, strict=True)]
+        table = put(table, "near_duplicate_ids", pa.array([ids for ids, _ in found], table.schema.field("near_duplicate_ids").type))
+        table = put(table, "near_duplicate_count", pa.array([n for _, n in found], table.schema.field("near_duplicate_count").type))
     return table
 
 
@@ -568,13 +545,22 @@ def build(
         # the spill and the written files.
         del sources, results
         with report.timed("near-duplicates+split"):
+            # Paragraphs: exact copies grouped first, near-duplicate pairs among first copies
+            # only, so that a paragraph repeated on thousands of pages costs linear work.
+            copy_of = para_index.copies()
             near = NearDuplicates(
                 doc_ids=doc_ids,
                 doc_pairs=doc_index.pairs(),
-                para_doc=np.frombuffer(para_doc, dtype=np.uint32),
-                para_index=np.frombuffer(para_idx, dtype=np.uint32),
-                para_pairs=para_index.pairs(),
+                paragraphs=ParagraphNeighbours(
+                    doc_ids,
+                    para_doc=np.frombuffer(para_doc, dtype=np.uint32),
+                    para_index=np.frombuffer(para_idx, dtype=np.uint32),
+                    copy_of=copy_of,
+                    pairs=para_index.pairs(among=copy_of == np.arange(len(copy_of))),
+                    listed=int(nd["paragraph_ids_listed"]),
+                ),
             )
+            del copy_of
             split = assign_splits(group_keys(doc_ids, near.doc_groups()))
         with report.timed("export"):
             report.rows = {}

@@ -89,7 +89,8 @@ class Paragraph:
     text_zh_hans: str = ""
     text_zh_hant: str = ""
     script: str = "Hans"
-    near_duplicate_ids: list[str] = field(default_factory=list)
+    near_duplicate_ids: list[str] = field(default_factory=list)  # the first few (export cap)
+    near_duplicate_count: int = 0  # all of them
 
 
 @dataclass

@@ -165,14 +165,51 @@ class SignatureIndex:
         size = self.num_perm * 4
         return np.frombuffer(os.pread(fd, size, ordinal * size), dtype=np.uint32)
 
-    def pairs(self) -> np.ndarray:
+    def copies(self) -> np.ndarray:
+        """(n,) int64: for every ordinal, the first ordinal with the same signature (itself when
+        there is none before it, and for empty signatures).
+
+        Copies are found by a hash of all band keys, then confirmed value by value, so a hash
+        collision can only leave a copy unmerged, never merge two different signatures. Exact
+        copies are what make LSH buckets large (a boilerplate paragraph on every page of a
+        site): pairing only the first of each (``pairs(among=...)``) keeps the work linear."""
+        self.close()
+        n = self.count
+        first = np.arange(n, dtype=np.int64)
+        if n < 2:
+            return first
+        digest = np.zeros(n, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            for path in self._band_paths:
+                digest = (digest ^ np.fromfile(path, dtype=np.uint64)) * _BAND_MUL
+                digest ^= digest >> np.uint64(29)
+        empty = np.frombuffer(bytes(self._empty), dtype=np.uint8).astype(bool)
+        order = np.argsort(digest, kind="stable")  # equal digests: ordinals ascending
+        ordered = digest[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        head = order[np.repeat(starts, np.diff(np.r_[starts, n]))]
+        candidates = np.flatnonzero((head != order) & ~empty[order] & ~empty[head])
+        fd = os.open(self._sig_path, os.O_RDONLY)
+        try:
+            for k in candidates.tolist():
+                a, b = int(head[k]), int(order[k])
+                if np.array_equal(self._signature(fd, a), self._signature(fd, b)):
+                    first[b] = a
+        finally:
+            os.close(fd)
+        return first
+
+    def pairs(self, among: np.ndarray | None = None) -> np.ndarray:
         """(k, 2) int64 array of ordinal pairs (a < b), sorted, whose estimated Jaccard
-        similarity reaches the threshold among those sharing at least one LSH band."""
+        similarity reaches the threshold among those sharing at least one LSH band; with
+        ``among`` (a boolean mask by ordinal), only pairs of ordinals it marks."""
         self.close()
         n = self.count
         if n < 2:
             return np.empty((0, 2), dtype=np.int64)
         empty = np.frombuffer(bytes(self._empty), dtype=np.uint8).astype(bool)
+        if among is not None:
+            empty = empty | ~np.asarray(among, dtype=bool)
         flat = np.empty(0, dtype=np.int64)  # candidate pairs a * n + b (a < b), unique, sorted
         for path in self._band_paths:
             keys = np.fromfile(path, dtype=np.uint64)  # one band in memory at a time

@@ -9,6 +9,8 @@ punctuation, is found. The index keeps only the signatures (128 x uint64 per tex
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -96,14 +98,17 @@ class NearDuplicateIndex:
         values datasketch's ``MinHash(scheme="affine32").update_batch`` gives, in one numpy pass."""
         return self.signatures([text])[0]
 
-    def signatures(self, texts: Sequence[str]) -> list[bytes]:
+    def signatures(self, texts: Sequence[str], parts_min_chars: int = 0) -> list[bytes]:
         """:meth:`signature` of each text, in one numpy pass.
 
         Made for a document followed by its paragraphs: the minimum over a union is the minimum
         of the parts' minima, so the first text's values are taken from the minima of the later
         texts whose shingles it contains, plus those of the shingles none of them has (each
-        shingle is then hashed and permuted once)."""
-        gram_sets = [shingles(normalise(text, self._to_hans), self.ngram) for text in texts]
+        shingle is then hashed and permuted once). A later text whose comparison form has fewer
+        than ``parts_min_chars`` characters gets ``b""`` (never anyone's near-duplicate); its
+        shingles still count in the first text's signature."""
+        forms = [normalise(text, self._to_hans) for text in texts]
+        gram_sets = [shingles(form, self.ngram) for form in forms]
         out = [b""] * len(texts)
         if not texts:
             return out
@@ -114,7 +119,8 @@ class NearDuplicateIndex:
             jobs.append(first.difference(*(gram_sets[i] for i in inside)))
         minima = self._minima(jobs)
         for i, values in zip(rest, minima, strict=False):
-            out[i] = values.astype(np.uint64).tobytes()
+            if len(forms[i]) >= parts_min_chars:
+                out[i] = values.astype(np.uint64).tobytes()
         if first:
             parts = [minima[-1]] + [minima[rest.index(i)] for i in inside]
             out[0] = np.minimum.reduce(parts).astype(np.uint64).tobytes()
@@ -201,3 +207,75 @@ class NearDuplicateIndex:
                 if key not in result[other]:
                     result[other].append(key)
         return {key: sorted(set(others)) for key, others in result.items()}
+
+
+class ParagraphNeighbours:
+    """Near-duplicates of every paragraph, listed up to ``listed`` and counted in full.
+
+    Built from what :class:`~builders.enrich.line_index.SignatureIndex` gives for paragraph
+    ordinals: ``copy_of`` (the first ordinal with the same signature) and the near-duplicate
+    ``pairs`` among first copies. A paragraph's near-duplicates are the other members of its own
+    copy group and every member of the groups paired with it; paragraphs of its own document
+    are left out (a page repeating itself is cleaning's business). Groups are kept as sorted
+    member arrays, never expanded to pairs, so memory grows with the paragraphs that have a
+    near-duplicate, not with the square of a group's size.
+
+    Listed ids are ordered by document id, then paragraph index."""
+
+    def __init__(
+        self,
+        doc_ids: Sequence[str],
+        para_doc: np.ndarray,
+        para_index: np.ndarray,
+        copy_of: np.ndarray,
+        pairs: np.ndarray,
+        listed: int,
+    ) -> None:
+        if listed < 0:
+            raise ValueError(f"near_duplicates.paragraph_ids_listed must be >= 0, not {listed}")
+        self.listed = listed
+        n = len(para_doc)
+        by_id = sorted(range(len(doc_ids)), key=doc_ids.__getitem__)
+        self._sorted_ids = [doc_ids[i] for i in by_id]
+        self._rank = np.empty(len(doc_ids), dtype=np.int64)
+        self._rank[by_id] = np.arange(len(doc_ids), dtype=np.int64)
+        copy_of = np.asarray(copy_of, dtype=np.int64)
+        pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        # Heads (first copies) whose group has a near-duplicate: a second member or a pair.
+        involved = np.bincount(copy_of, minlength=n) > 1
+        involved[pairs.ravel()] = True
+        members = np.flatnonzero(involved[copy_of])
+        keys = (self._rank[np.asarray(para_doc, dtype=np.int64)[members]] << 32) | np.asarray(para_index, dtype=np.int64)[members]
+        heads = copy_of[members]
+        by_group = np.lexsort((keys, heads))
+        self._group_head, self._group_key = heads[by_group], keys[by_group]
+        by_key = np.argsort(keys, kind="stable")
+        self._member_key, self._member_head = keys[by_key], heads[by_key]
+        source = np.concatenate([pairs[:, 0], pairs[:, 1]])
+        target = np.concatenate([pairs[:, 1], pairs[:, 0]])
+        order = np.argsort(source, kind="stable")
+        self._pair_from, self._pair_to = source[order], target[order]
+
+    def __len__(self) -> int:
+        """Paragraphs that have a near-duplicate somewhere (own document included)."""
+        return len(self._member_key)
+
+    def _group(self, head: int) -> np.ndarray:
+        lo, hi = np.searchsorted(self._group_head, [head, head + 1])
+        return self._group_key[lo:hi]
+
+    def of(self, doc_ordinal: int, index: int) -> tuple[list[str], int]:
+        """(listed ids, count of all) of the near-duplicates of a paragraph."""
+        rank = int(self._rank[doc_ordinal])
+        key = (rank << 32) | index
+        pos = int(np.searchsorted(self._member_key, key))
+        if pos >= len(self._member_key) or self._member_key[pos] != key:
+            return [], 0
+        head = int(self._member_head[pos])
+        lo, hi = np.searchsorted(self._pair_from, [head, head + 1])
+        groups = [self._group(head)] + [self._group(other) for other in self._pair_to[lo:hi].tolist()]
+        own_lo, own_hi = rank << 32, (rank + 1) << 32
+        count = sum(len(g) - int(np.diff(np.searchsorted(g, [own_lo, own_hi]))[0]) for g in groups)
+        others = (k for k in heapq.merge(*(g.tolist() if len(g) <= 64 else iter(g) for g in groups)) if k >> 32 != rank)
+        ids = [f"{self._sorted_ids[int(k) >> 32]}-p{int(k) & 0xFFFFFFFF:04d}" for k in itertools.islice(others, self.listed)]
+        return ids, count

@@ -101,6 +101,7 @@ def paragraph_rows(doc: Document) -> list[dict[str, Any]]:
             "script": p.script,
             "num_chars": len(p.text),
             "near_duplicate_ids": list(p.near_duplicate_ids),
+            "near_duplicate_count": p.near_duplicate_count,
         }
         for p in doc.paragraphs
     ]

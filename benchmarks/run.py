@@ -30,8 +30,6 @@ from typing import Any
 
 import psutil
 
-from benchmarks.generate import generate
-
 REPO = Path(__file__).resolve().parent.parent
 # Targets of issue 9, printed next to the measurements.
 TARGET_MB_PER_CORE = 1.0
@@ -44,7 +42,14 @@ def corpus_for(work_dir: Path, pages: int, seed: int) -> Path:
     stamp = corpus / ".complete"
     if not stamp.is_file():
         t0 = time.perf_counter()
-        generate(corpus, pages, seed)
+        # In its own process: a build child forked from this one would start with this
+        # process's RSS as its ru_maxrss (Linux keeps the peak across exec), generator included.
+        subprocess.run(
+            [sys.executable, "-m", "benchmarks.generate", "--pages", str(pages), "--seed", str(seed), "--out", str(corpus)],
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         stamp.write_text("ok\n")
         print(f"generated {corpus} in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     return corpus
@@ -110,6 +115,7 @@ def child(args: argparse.Namespace) -> int:
                 "raw_bytes": report.raw_bytes,
                 "rows": report.rows,
                 "stage_seconds": report.stage_seconds,
+                "peak_mb_after": report.peak_mb_after,
                 "build_seconds": wall,
                 # CPU seconds of the build and its workers: MB per CPU-second is the per-core
                 # throughput even on a machine shared with other work.
@@ -206,6 +212,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"largest worker {_mb(r['peak_rss_worker_bytes'])}",
                 flush=True,
             )
+            if r.get("peak_mb_after"):  # where the parent's peak was reached
+                steps = ", ".join(f"{s}={v:.0f}" for s, v in r["peak_mb_after"].items())
+                print(f"{'':>17}parent peak MB after: {steps}", flush=True)
     # Memory growth: the largest N against the one ten times smaller, per worker count.
     ratios: dict[int, float] = {}  # larger N -> worst ratio over worker counts
     for k in workers:

@@ -99,7 +99,7 @@ _module("builders.enrich.script", apply_scripts=apply_scripts)
 _module("builders.annotate", annotate_document=annotate_document, warm_up=lambda: None)
 _module("builders.annotate.curated", load_curated=lambda *a, **k: {}, CuratedAnnotation=object)
 
-from builders.enrich.near_duplicates import NearDuplicateIndex  # noqa: E402  (after the stand-ins)
+from builders.enrich.near_duplicates import NearDuplicateIndex, normalise  # noqa: E402  (after the stand-ins)
 
 
 def _signature(self: NearDuplicateIndex, text: str) -> bytes:
@@ -109,8 +109,9 @@ def _signature(self: NearDuplicateIndex, text: str) -> bytes:
     return np.frombuffer(raw, dtype="<u4").astype(np.uint64).tobytes()
 
 
-def _signatures(self: NearDuplicateIndex, texts: list[str]) -> list[bytes]:
-    return [_signature(self, t) for t in texts]
+def _signatures(self: NearDuplicateIndex, texts: list[str], parts_min_chars: int = 0) -> list[bytes]:
+    # The real rule for short paragraphs, so the near-duplicate step sees what it would.
+    return [_signature(self, t) if i == 0 or len(normalise(t)) >= parts_min_chars else b"" for i, t in enumerate(texts)]
 
 
 NearDuplicateIndex.signature = _signature  # type: ignore[method-assign]

@@ -80,6 +80,9 @@ class BuildReport:
     repairs: Counter[str] = field(default_factory=Counter)
     workers: int = 1
     executor: str = "local"
+    # Peak RSS of this process (MB, 10^6 bytes, as the benchmark prints) when each step ended:
+    # ru_maxrss only grows, so the first step whose value jumps is where the peak was reached.
+    peak_mb_after: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -88,6 +91,12 @@ class BuildReport:
             yield
         finally:
             self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - start
+            self.note_peak(stage)
+
+    def note_peak(self, step: str) -> None:
+        import resource
+
+        self.peak_mb_after[step] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6  # KiB on Linux
 
     @property
     def seconds(self) -> float:
@@ -566,17 +575,20 @@ def build(
             report.rows = {}
             for config in CONFIGS:
                 report.rows[config] = _write_splits(spills[config], config, tmp, split, near)
+                report.note_peak(f"export: parquet {config}")
                 fault_point("after-parquet")  # test hook (docs/robustness.md); inert unless armed
             for child in spill_dir.iterdir():
                 child.unlink()
             spill_dir.rmdir()
             fault_point("before-card")
             write_card(tmp)
+            report.note_peak("export: card")
             fault_point("after-card")
             write_croissant(tmp)
             # Record fingerprints for the manifest; fails when the records changed more than
             # the version bump says (relative to the newest committed release).
             records = check_release(tmp)
+            report.note_peak("export: fingerprints")
             manifest = build_manifest(
                 tmp, paths, {"name": section("dataset")["name"], "rows": report.rows, "records": records}
             )

@@ -60,3 +60,12 @@ def test_card_lists_at_most_the_configured_number(built_dataset: Path, monkeypat
     assert listed == ids[:2]
     assert f"The first 2 documents by id, and {len(ids) - 2} more" in text
     assert text.index(f"`{ids[0]}`") < text.index(f"`{ids[1]}`")
+
+
+def test_stats_do_not_depend_on_the_batch_size(built_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The batch size was cut for memory (issue 9); the figures must not notice."""
+    import builders.stats as stats_module
+
+    whole = compute_stats(built_dataset)
+    monkeypatch.setattr(stats_module, "_BATCH_ROWS", 7)
+    assert compute_stats(built_dataset) == whole

@@ -276,6 +276,8 @@ class ParagraphNeighbours:
         groups = [self._group(head)] + [self._group(other) for other in self._pair_to[lo:hi].tolist()]
         own_lo, own_hi = rank << 32, (rank + 1) << 32
         count = sum(len(g) - int(np.diff(np.searchsorted(g, [own_lo, own_hi]))[0]) for g in groups)
+        # Merged lazily: only the first ``listed`` keys are taken, whatever the groups' sizes
+        # (small groups as lists, which merge faster than numpy scalars).
         others = (k for k in heapq.merge(*(g.tolist() if len(g) <= 64 else iter(g) for g in groups)) if k >> 32 != rank)
         ids = [f"{self._sorted_ids[int(k) >> 32]}-p{int(k) & 0xFFFFFFFF:04d}" for k in itertools.islice(others, self.listed)]
         return ids, count

@@ -256,10 +256,6 @@ class ParagraphNeighbours:
         order = np.argsort(source, kind="stable")
         self._pair_from, self._pair_to = source[order], target[order]
 
-    def __len__(self) -> int:
-        """Paragraphs that have a near-duplicate somewhere (own document included)."""
-        return len(self._member_key)
-
     def _group(self, head: int) -> np.ndarray:
         lo, hi = np.searchsorted(self._group_head, [head, head + 1])
         return self._group_key[lo:hi]

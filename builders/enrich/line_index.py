@@ -95,17 +95,23 @@ class LineDocCounts(Mapping[int, int]):
 _BAND_MUL = np.uint64(0x9E3779B97F4A7C15)
 
 
+def _mix(h: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """One step of the uint64 hash that folds ``values`` into ``h`` (multiply, xor-shift)."""
+    with np.errstate(over="ignore"):
+        h = (h ^ values) * _BAND_MUL
+        return h ^ (h >> np.uint64(29))
+
+
 def _band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """(n, bands) uint64 keys; equal bands give equal keys (unequal ones collide ~2^-64)."""
     n = signatures.shape[0]
     out = np.empty((n, bands), dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for b in range(bands):
+    for b in range(bands):
+        with np.errstate(over="ignore"):  # the seed of band b wraps, on purpose
             h = np.full(n, np.uint64(b + 1) * _BAND_MUL, dtype=np.uint64)
-            for col in signatures[:, b * rows : (b + 1) * rows].T.astype(np.uint64):
-                h = (h ^ col) * _BAND_MUL
-                h ^= h >> np.uint64(29)
-            out[:, b] = h
+        for col in signatures[:, b * rows : (b + 1) * rows].T.astype(np.uint64):
+            h = _mix(h, col)
+        out[:, b] = h
     return out
 
 
@@ -179,10 +185,8 @@ class SignatureIndex:
         if n < 2:
             return first
         digest = np.zeros(n, dtype=np.uint64)
-        with np.errstate(over="ignore"):
-            for path in self._band_paths:
-                digest = (digest ^ np.fromfile(path, dtype=np.uint64)) * _BAND_MUL
-                digest ^= digest >> np.uint64(29)
+        for path in self._band_paths:
+            digest = _mix(digest, np.fromfile(path, dtype=np.uint64))
         empty = np.frombuffer(bytes(self._empty), dtype=np.uint8).astype(bool)
         order = np.argsort(digest, kind="stable")  # equal digests: ordinals ascending
         ordered = digest[order]

@@ -27,6 +27,7 @@ import yaml
 from builders.export.croissant import CROISSANT, missing_required
 from builders.ingest.sources import sha256_file
 from builders.schema import CONFIGS, features, record_errors
+from builders.stats import BATCH_ROWS
 
 MANIFEST = "manifest.json"
 MAX_ROW_PROBLEMS = 20  # per file: the first ones say what is wrong; thousands would drown them
@@ -112,7 +113,7 @@ def check_parquet(dataset: Path, rel: str) -> list[str]:
     shown = rows = 0
     try:
         # One batch at a time: a crawl's shards are larger than memory should need to be.
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS):
             for row in batch.to_pylist():
                 for err in record_errors(config, row):
                     shown += 1

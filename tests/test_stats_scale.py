@@ -67,5 +67,5 @@ def test_stats_do_not_depend_on_the_batch_size(built_dataset: Path, monkeypatch:
     import builders.stats as stats_module
 
     whole = compute_stats(built_dataset)
-    monkeypatch.setattr(stats_module, "_BATCH_ROWS", 7)
+    monkeypatch.setattr(stats_module, "BATCH_ROWS", 7)
     assert compute_stats(built_dataset) == whole

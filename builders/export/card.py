@@ -8,7 +8,6 @@ corpus text go into it.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ import yaml
 from builders.config import REPO_ROOT, dataset_version, section
 from builders.export.escape import md_inline
 from builders.schema import CONFIGS, features
-from builders.stats import compute_stats, parquet_files
+from builders.stats import compute_stats, iter_rows, parquet_files
 
 DEFAULT_CONFIG = "documents"
 
@@ -119,17 +118,12 @@ def _listed_documents(out_dir: Path) -> tuple[list[tuple[str, dict[str, Any]]], 
     cap = _documents_listed()
     columns = ["id", "title", "publisher", "published_at"]
 
-    def rows() -> Iterator[tuple[str, dict[str, Any]]]:
-        for split, path in parquet_files(out_dir, "documents").items():
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=4096, columns=columns):
-                for row in batch.to_pylist():
-                    yield split, row
-
+    rows = iter_rows(out_dir, "documents", columns)
     total = sum(pq.read_metadata(p).num_rows for p in parquet_files(out_dir, "documents").values())
     if total <= cap:
-        return list(rows()), total
+        return list(rows), total
     # nsmallest keeps ``cap`` rows in memory while it streams.
-    return sorted(heapq.nsmallest(cap, rows(), key=lambda sr: sr[1]["id"]), key=lambda sr: sr[1]["id"]), total
+    return sorted(heapq.nsmallest(cap, rows, key=lambda sr: sr[1]["id"]), key=lambda sr: sr[1]["id"]), total
 
 
 def card_body(out_dir: Path, stats: dict[str, Any]) -> str:

@@ -38,12 +38,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
 from builders.config import REPO_ROOT, dataset_version, section
 from builders.record import BuildError
 from builders.schema import CONFIGS, features
-from builders.stats import parquet_files
+from builders.stats import iter_rows, parquet_files
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +54,6 @@ _RECORD_HASH_CHARS = 16
 # Per-record fingerprints: one line "key<TAB>split<TAB>hash" per record, sorted by key.
 RECORDS_DIR = "records"
 _RUN_RECORDS = 200_000  # triples sorted in memory at a time (~40 MB); longer lists merge from disk
-_BATCH_ROWS = 1024  # Parquet rows turned into Python at a time
 
 
 class Level(enum.IntEnum):
@@ -135,17 +132,6 @@ def _hashed_columns(config: str) -> list[str]:
     return [c for c in features(config) if c not in ignore]
 
 
-def _read_rows(out_dir: Path, config: str, columns: Sequence[str] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(split, row) of a config, one Parquet batch at a time (only ``columns`` when given)."""
-    for split, path in parquet_files(out_dir, config).items():
-        parquet = pq.ParquetFile(path)
-        names = parquet.schema_arrow.names
-        wanted = None if columns is None else [c for c in names if c in set(columns)]
-        for batch in parquet.iter_batches(batch_size=_BATCH_ROWS, columns=wanted):
-            for row in batch.to_pylist():
-                yield split, row
-
-
 def _digest(lines: Iterable[str]) -> str:
     h = hashlib.sha256()
     for line in lines:
@@ -177,7 +163,7 @@ def _sorted_records(out_dir: Path, config: str, columns: Sequence[str], scratch:
     keys = list(section("release")["record_keys"][config])
     runs: list[Path] = []
     buffer: list[Triple] = []
-    for split, row in _read_rows(out_dir, config, [*keys, *columns]):
+    for split, row in iter_rows(out_dir, config, [*keys, *columns]):
         buffer.append((record_key(config, row), split, record_hash(row, columns)))
         if len(buffer) >= _RUN_RECORDS:
             runs.append(_write_run(buffer, scratch, len(runs)))

@@ -30,7 +30,21 @@ def read_rows(out_dir: Path, config: str) -> list[tuple[str, dict[str, Any]]]:
     return rows
 
 
-_BATCH_ROWS = 1024
+# Parquet rows read at a time by every pass over a written dataset. Small batches: with batches
+# larger than a row group, pyarrow's reader kept more memory with every row group read (+540 MB
+# over the eight of the 100,000-page documents file, +130 MB with 1,024 rows; pyarrow 26).
+BATCH_ROWS = 1024
+
+
+def iter_rows(out_dir: Path, config: str, columns: Sequence[str] | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(split, row) of a config, one batch of :data:`BATCH_ROWS` at a time (only those of
+    ``columns`` that the files have, when given)."""
+    for split, path in parquet_files(out_dir, config).items():
+        parquet = pq.ParquetFile(path)
+        wanted = None if columns is None else [c for c in parquet.schema_arrow.names if c in set(columns)]
+        for batch in parquet.iter_batches(batch_size=BATCH_ROWS, columns=wanted):
+            for row in batch.to_pylist():
+                yield split, row
 
 
 class _Rows:
@@ -44,10 +58,7 @@ class _Rows:
 
     def __iter__(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for split, path in self.files.items():
-            # Small batches: with batches larger than a row group, the reader's peak grew with
-            # every row group read (+540 MB over the eight of the 100,000-page documents file,
-            # +130 MB with 1,024 rows; measured with pyarrow 26).
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=_BATCH_ROWS, columns=[*self.columns, self.text_col]):
+            for batch in pq.ParquetFile(path).iter_batches(batch_size=BATCH_ROWS, columns=[*self.columns, self.text_col]):
                 chars = pc.utf8_length(batch.column(self.text_col)).to_pylist()
                 part = batch.select(self.columns).to_pylist()
                 for row, n in zip(part, chars, strict=True):

@@ -153,3 +153,24 @@ def test_built_paragraph_lists_are_capped_counted_and_symmetric(generated_build:
         for other in ids:  # the relation is symmetric (both lists are whole here)
             if rows[other]["near_duplicate_count"] <= listed:
                 assert r["id"] in rows[other]["near_duplicate_ids"]
+
+
+def test_built_near_duplicate_documents_share_a_split(generated_build: Path) -> None:
+    """Mutation this catches: the pipeline assigning splits without the near-duplicate groups
+    (every document its own group) puts some pair of the generated crawl's near-duplicates into
+    two splits."""
+    split_of: dict[str, str] = {}
+    near: dict[str, list[str]] = {}
+    files = sorted((generated_build / "data" / "documents").glob("*.parquet"))
+    assert len(files) == 3, files
+    for path in files:
+        split = path.name.split("-")[0]
+        for row in pq.read_table(path, columns=["id", "quality"]).to_pylist():
+            split_of[row["id"]] = split
+            near[row["id"]] = row["quality"]["near_duplicate_ids"]
+    pairs = [(doc, other) for doc, others in near.items() for other in others]
+    # Enough pairs that a split function ignoring groups would put some apart (each pair lands
+    # in one split by chance with probability ~0.6 at 80/10/10).
+    assert len(pairs) >= 20, f"the generated crawl must have near-duplicate documents, found {len(pairs)} pairs"
+    apart = [(doc, other) for doc, other in pairs if split_of[doc] != split_of[other]]
+    assert not apart, apart[:5]

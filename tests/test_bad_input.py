@@ -28,18 +28,6 @@ from tests.test_robust_support import (
 REPO = Path(__file__).resolve().parent.parent
 
 
-def _real(module: str, name: str) -> bool:
-    """False when a development run replaced the stage with a stand-in (pytest -p fakestages)."""
-    obj = getattr(sys.modules.get(module) or __import__(module, fromlist=[name]), name)
-    return getattr(obj, "__module__", "") == module
-
-
-needs_real_curated = pytest.mark.skipif(
-    not (_real("builders.clean.gold", "load_gold") and _real("builders.annotate.curated", "load_curated")),
-    reason="curated loaders replaced by stand-ins in this development run",
-)
-
-
 class Good:
     def __init__(self, root: Path) -> None:
         self.corpus = root / "good-corpus"
@@ -323,7 +311,6 @@ def test_curated_file_for_unknown_document(good: Good, corpus: Path) -> None:
         stray.unlink()
 
 
-@needs_real_curated
 def test_curated_unknown_topic(good: Good, corpus: Path) -> None:
     path = sorted((corpus / "curated" / "annotations").glob("*.yaml"))[0]
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -332,7 +319,6 @@ def test_curated_unknown_topic(good: Good, corpus: Path) -> None:
     refused(good, corpus, path.name, "unknown topic id", "quantum_gravity")
 
 
-@needs_real_curated
 def test_curated_line_number_past_the_end(good: Good, corpus: Path) -> None:
     path = sorted((corpus / "curated" / "cleaning").glob("*.yaml"))[1]
     text = path.read_text(encoding="utf-8")
@@ -341,7 +327,6 @@ def test_curated_line_number_past_the_end(good: Good, corpus: Path) -> None:
     refused(good, corpus, path.name, "line 9999", "past the end")
 
 
-@needs_real_curated
 def test_curated_malformed_yaml(good: Good, corpus: Path) -> None:
     path = sorted((corpus / "curated" / "annotations").glob("*.yaml"))[2]
     path.write_text("provenance: {made_by: maintainers\ntopics: [\n", encoding="utf-8")
@@ -418,7 +403,6 @@ def test_symlink_inside_corpus_is_allowed(good: Good, corpus: Path, tmp_path: Pa
 
 
 def test_control_character_class_is_category_cc_minus_the_allowed_ones() -> None:
-    import sys
     import unicodedata
 
     from builders.ingest.decode import _ALLOWED_CONTROLS, _CONTROLS_RE

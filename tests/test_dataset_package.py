@@ -98,7 +98,10 @@ def test_no_document_in_two_splits(built_dataset: Path) -> None:
         for doc_id in pq.read_table(path, columns=["id"]).column("id").to_pylist():
             assert doc_id not in split_of
             split_of[doc_id] = split
+    assert len(split_of) >= 5 and len(set(split_of.values())) >= 2, split_of
     for config in ("paragraphs", "lines"):
-        for split, path in parquet_files(built_dataset, config).items():
+        files = parquet_files(built_dataset, config)
+        assert len(files) >= 2, (config, files)
+        for split, path in files.items():
             for doc_id in set(pq.read_table(path, columns=["document_id"]).column("document_id").to_pylist()):
                 assert split_of[doc_id] == split, (config, doc_id)

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+import ray
 
 from benchmarks.generate import generate
 from builders import pipeline
 from builders.config import Paths, default_paths
 from tests.conftest import tree_digest
-
-ray = pytest.importorskip("ray")
 
 
 def test_ray_build_equals_local_build(tmp_path: Path) -> None:

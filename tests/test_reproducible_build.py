@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from builders.export.croissant import changelog_date, date_published
+from builders.export.croissant import date_published
 from builders.record import BuildError
 from tests.conftest import tree_digest
 
@@ -94,6 +95,18 @@ def test_no_date_comes_from_the_clock(repo_root: Path, tmp_path: Path) -> None:
         for day in today:
             text = text.replace(day, "2001-02-03")
         path.write_text(text, encoding="utf-8")
+    # The release date comes from the CHANGELOG entry of the version: pin it to a literal.
+    from builders.config import dataset_version
+
+    log = copy / "CHANGELOG.md"
+    dated, n = re.subn(
+        rf"^## \[{re.escape(dataset_version())}\] - \d{{4}}-\d\d-\d\d",
+        f"## [{dataset_version()}] - 2003-04-05",
+        log.read_text(encoding="utf-8"),
+        flags=re.M,
+    )
+    assert n == 1, "the CHANGELOG has no dated entry for the dataset version"
+    log.write_text(dated, encoding="utf-8")
     out = tmp_path / "out"
     _build(copy, out, tmp_path / "cwd", {"TZ": "Asia/Taipei", "PYTHONHASHSEED": "7"})
     for path in out.rglob("*"):
@@ -101,13 +114,9 @@ def test_no_date_comes_from_the_clock(repo_root: Path, tmp_path: Path) -> None:
             data = path.read_bytes()
             for day in today:
                 assert day.encode() not in data, f"{path.name} contains today's date {day}"
-    from builders.config import dataset_version
-
     meta = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
     assert meta["version"] == dataset_version()
-    assert meta["datePublished"] == changelog_date(
-        (copy / "CHANGELOG.md").read_text(encoding="utf-8"), meta["version"]
-    )
+    assert meta["datePublished"] == "2003-04-05"
 
 
 def test_date_published_from_changelog_then_source_date_epoch() -> None:

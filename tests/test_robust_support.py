@@ -158,11 +158,8 @@ def build_cli(out: Path, corpus: Path) -> tuple[int, str]:
     return cli("build", "--out", str(out), "--corpus", str(corpus))
 
 
-# Under the stand-in stages of a development run (a pytest plugin named ``fakestages``), a
-# subprocess must load the same stand-ins; in a normal run it imports the real stages.
 _BOOT = (
     "import sys\n"
-    "{fake}"
     "{prelude}"
     "from builders.cli import main\n"
     "sys.exit(main(sys.argv[1:]))\n"
@@ -171,15 +168,12 @@ _BOOT = (
 
 def cli_command(prelude: str = "") -> list[str]:
     """``python -c <bootstrap>`` running ``zhnews``; ``prelude`` is Python run before it."""
-    fake = "import fakestages\n" if "fakestages" in sys.modules else ""
-    return [sys.executable, "-c", _BOOT.format(fake=fake, prelude=prelude)]
+    return [sys.executable, "-c", _BOOT.format(prelude=prelude)]
 
 
 def cli_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     path = [str(REPO)]
-    if "fakestages" in sys.modules:
-        path.append(str(Path(sys.modules["fakestages"].__file__ or ".").parent))
     env["PYTHONPATH"] = os.pathsep.join(path + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p])
     env["HF_HUB_OFFLINE"] = "1"
     env["HF_DATASETS_OFFLINE"] = "1"

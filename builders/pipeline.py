@@ -54,6 +54,7 @@ from builders.export.manifest import build_manifest, write_manifest
 from builders.export.parquet import parquet_writer
 from builders.export.rows import document_row, line_rows, paragraph_rows
 from builders.export.versioning import check_release
+from builders.extract.metadata import add_metadata_candidates
 from builders.ingest import read_document
 from builders.ingest.sources import load_sources
 from builders.record import BuildError, Document, Source
@@ -166,6 +167,7 @@ def _arrow_schema(config: str) -> pa.Schema:
 
 def enrich_document(doc: Document, line_counts: LineDocCounts, n_docs: int, curated: CuratedAnnotation | None) -> Document:
     """All per-document stages, in order."""
+    doc = add_metadata_candidates(doc)
     doc = clean_document(doc, line_counts, n_docs)
     doc = extract_metadata(doc)
     doc = split_paragraphs(doc)

@@ -64,6 +64,19 @@ class Field:
     rule: str | None = None
 
 
+@dataclass(frozen=True)
+class MetaCandidate:
+    """One place a page may state a metadata value (builders/extract/metadata.py); the enrich
+    stage chooses among them. ``field`` is title / heading / line / published_at / author /
+    publisher / editor; ``rule`` names the source (``json-ld:datePublished``, ``meta:og:title``,
+    ``h1``, ``class:author`` ...); ``pos`` is the visible line it sits on (-1: not visible)."""
+
+    field: str
+    value: str
+    rule: str
+    pos: int = -1
+
+
 @dataclass
 class Summary:
     language: str  # "zh" or "en"
@@ -102,6 +115,8 @@ class Document:
     format: str  # "text" or "html"
     raw_text: str
     html_meta: dict[str, str] = field(default_factory=dict)
+    html: str | None = None  # the decoded page when it is HTML (extract reads it)
+    meta_candidates: list[MetaCandidate] = field(default_factory=list)  # extract → enrich
     lines: list[Line] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
     # metadata (enrich)

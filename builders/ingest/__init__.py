@@ -18,12 +18,13 @@ def split_lines(text: str) -> list[Line]:
 def read_document(paths: Paths, source: Source) -> Document:
     path = paths.corpus / source.file
     text, encoding = decode_bytes(path.read_bytes(), path)
-    fmt, meta = "text", {}
+    fmt, meta, html = "text", {}, None
     try:
         from builders.ingest.html import html_to_text, looks_like_html
     except ImportError:  # html support lands with the cleaning stage
         looks_like_html = None  # type: ignore[assignment]
     if looks_like_html is not None and looks_like_html(text):
+        html = text
         text, meta = html_to_text(text)
         fmt = "html"
     doc = Document(
@@ -34,6 +35,7 @@ def read_document(paths: Paths, source: Source) -> Document:
         format=fmt,
         raw_text=text,
         html_meta=meta,
+        html=html,
     )
     doc.lines = split_lines(text)
     return doc

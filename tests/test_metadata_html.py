@@ -243,3 +243,51 @@ def test_development_set_figures() -> None:
     assert figures["publisher"] == (20, 20), failing
     assert figures["author"] == (16, 16), failing
     assert figures["author_all_pages"] == (20, 20), failing
+
+
+def test_odd_structured_data_is_ignored_not_fatal() -> None:
+    jsonld = (
+        '<script type="application/ld+json">[{"@type": "NewsArticle", "headline": ["a", "b"],'
+        ' "datePublished": {"x": 1}, "author": [null, 3, {"name": null}], "publisher": true}]</script>'
+        '<meta property="og:title" content="">'
+    )
+    doc = meta_of(page(jsonld, "<h1>算力之困</h1><div>2024-13-45 99:99</div>" + PARAGRAPHS))
+    assert doc.title.value == "算力之困"
+    assert (doc.published_at.value, doc.author.value, doc.publisher.value) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        (["記者王小明／台北報導"], "王小明"),
+        (["（記者 李賀 攝）", "记者 王小明"], "王小明"),  # a photo credit is not a byline
+        (["作者：本报评论员"], None),
+        (["作者：评论员"], None),
+    ],
+)
+def test_more_bylines(lines: list[str], expected: str | None) -> None:
+    body = "<h1>算力之困</h1>" + "".join(f"<div>{line}</div>" for line in lines) + PARAGRAPHS
+    assert meta_of(page("", body)).author.value == expected
+
+
+def test_agency_dateline_reporter() -> None:
+    lead = "<p>（中央社記者王小明台北5日電）伺服器需求強勁，多家代工廠表示新一代繪圖處理器的訂單已排到明年第二季。</p>"
+    assert meta_of(page("", "<h1>算力之困</h1>" + lead + PARAGRAPHS)).author.value == "王小明"
+
+
+def test_source_above_the_headline_and_epoch_in_a_script() -> None:
+    body = "<div>来源：南方财讯</div><h1>算力之困</h1>" + PARAGRAPHS
+    script = "<script>var publish_time = '1717200000';</script>"
+    doc = meta_of(page(script, body))
+    assert (doc.publisher.value, doc.publisher.rule) == ("南方财讯", "source-label-above")
+    assert (doc.published_at.value, doc.published_at.rule) == ("2024-06-01T08:00:00+08:00", "script:publish_time")
+
+
+def test_outlet_reporter_and_site_prefix() -> None:
+    head = '<title>算力之困_网易新闻</title><meta name="author" content="网易">'
+    doc = meta_of(page(head, "<h1>算力之困</h1><div>2024-05-10 06:58 来源：新京报</div>" + PARAGRAPHS))
+    assert doc.author.value is None  # 网易 starts the site's name 网易新闻: not a person
+    body = "<h1>算力之困</h1><div>澎湃新闻记者 张三 实习生 李四</div>" + PARAGRAPHS
+    assert meta_of(page(head, body)).author.value == "张三、李四"
+    jsonld = '<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"記者王小明／台北即時報導"}}</script>'
+    assert meta_of(page(jsonld, "<h1>算力之困</h1>" + PARAGRAPHS)).author.value == "王小明"

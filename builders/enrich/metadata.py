@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from itertools import pairwise
 
@@ -324,13 +325,14 @@ _AUTHOR_WORDS = r"(?:本报记者|本刊记者|特约记者|实习记者|首席�
 _AUTHOR_LABEL = re.compile(
     rf"(?<!责任)(?<!编辑)(?:{_AUTHOR_WORDS}|文字|文)\s*[:：]\s*"
     r"|(?:^|(?<=[\s(（【\[|丨｜,，]))(?:文字|文)\s*[/／]\s*"
+    r"|(?<=[\u4e00-\u9fff])记者\s+(?=[\u4e00-\u9fff]{2,4}(?:$|[\s、,，]))"  # 澎湃新闻记者 张三
     rf"|(?:^|(?<=[\s(（【\[|丨｜,，])){_AUTHOR_WORDS}"
     r"\s*(?:[/／|丨]\s*|\s+|(?=[\u4e00-\u9fff]{2,4}(?:$|[\s|丨｜/／,，)）】])))"
 )
 # Where a run of names ends: the next label, a date, brackets, sentence punctuation.
 _NAMES_END = re.compile(
     r"(?:责任编辑|编辑|责编|校对|审核|来源|作者|记者|摄影|摄像|通讯员|发布时间|时间|日期|阅读|浏览|地区|报道|报导"
-    r"|[|丨｜()（）\[\]【】。;；!！?？:：]|(?:19|20)\d{2}\s*[-/.年])"
+    r"|[|丨｜()（）\[\]【】。;；!！?？:：/／╱]|(?:19|20)\d{2}\s*[-/.年])"
 )
 _NAME_SPLIT = re.compile(r"\s*(?:[、,，&＆;；]|\s和\s|\s及\s|\s+)\s*")
 _HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,8}$")
@@ -338,9 +340,12 @@ _LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z.'\-]*(?: [A-Za-z][A-Za-z.'\-]*){0,3}
 _NOT_NAMES = {
     "本报", "本刊", "记者", "编辑", "责编", "作者", "综合", "整合", "报道", "报导", "综合报道", "摄影", "通讯员",
     "实习生", "来源", "网友", "佚名", "匿名", "未知", "小编", "本网", "本站", "评论", "分享", "原创", "转载",
-    "综合外电", "外电", "编译", "图文", "文字", "新闻", "发布", "更新", "admin", "Admin",
+    "综合外电", "外电", "编译", "图文", "文字", "新闻", "发布", "更新", "admin", "Admin", "特约", "实习",
 }  # fmt: skip
-_OUTLET_END = re.compile(r"(?:网|網|报|報|社|台|中心|新闻|新聞|频道|頻道|编辑部|編輯部|工作室|研究院|公司|集团|部|组|組)$")
+# Desks, outlets and roles, not persons (Simplified forms).
+_OUTLET_END = re.compile(
+    r"(?:网|报|社|台|中心|新闻|频道|编辑部|工作室|研究院|公司|集团|部|组|评论员|观察员|通讯员|研究员|实习生|编辑|记者)$"
+)
 _REPORTER_PREFIX = re.compile(r"^(?:本报|本刊|特约|实习|首席)?(?:记者|通讯员)\s*")
 # "中国……研究部部长、研究员徐占忱": a description whose last words are a job title and the name.
 _TITLE_THEN_NAME = re.compile(
@@ -353,15 +358,26 @@ _BRACKET_BYLINE = re.compile(r"^[【\[]\s*(?P<a>[^】\]／/╱]{2,12})\s*[／/�
 _NAMES_REPORT = re.compile(r"(?P<names>(?:[\u4e00-\u9fff]{2,4}\s+)*[\u4e00-\u9fff]{2,4})\s*(?:报道|报导)")
 # "李立達／台北": a name and a place (a line of its own).
 _NAME_PLACE = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4})\s*[／/╱]\s*[\u4e00-\u9fff]{2,4}(?:报道|报导)?$")
+# "（记者 李贺 摄）", "新华社记者 李贺 摄": a photo credit names a photographer, not the author.
+_PHOTO_CREDIT = re.compile(r"[\u4e00-\u9fff]{2,4}(?:\s+[\u4e00-\u9fff]{2,4})*\s*摄(?:影)?(?:$|[)）】\s。])")
+# "（中央社記者王小明台北5日電）": a reporter, a place and a day.
+_AGENCY_DATELINE = re.compile(
+    r"[(（][^()（）]{0,6}?记者\s*(?P<name>[\u4e00-\u9fff]{2,3})\s*[\u4e00-\u9fff]{2,3}\s*\d{1,2}\s*日\s*(?:电|讯)"
+)
 _SIGNATURE = re.compile(r"[。！？!?”」][(（](?P<name>[\u4e00-\u9fff]{2,4})[)）]$")
 _NOT_SIGNATURE = {"完", "全文完", "待续", "未完待续", "资料图", "图片", "本报讯", "评论员", "本报评论员"}
 _UPDATE_LABEL = re.compile(r"更新|修改|编辑于|最后|update", re.I)
+_EPOCH = re.compile(r"1\d{9}(?:\d{3})?")
 _COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
 _PROSE_END = re.compile(r"[。！？!?…][”’\"'）)」』]*$")
 _HEADER_MAX_LINES = 20  # a byline sits within this many lines below the headline
+# A character of every editor label in both scripts: lines without one skip the conversion.
+_EDITOR_HINT = re.compile(r"[编編校审審监監排统統摄攝图圖视視制製设設]")
+_EDITOR_LINE_MAX = 120  # editor credits are short lines; longer ones are prose
 _BODY_GAP = 3  # more non-paragraph lines in a row than this end the article (captions, subheads
 #               and an image credit are at most three)
-_TAIL_LINES = 8  # ... or within this many lines after the article's last paragraph
+_TAIL_LINES = 8
+_ABOVE_LINES = 2  # ... or within this many lines after the article's last paragraph
 
 
 def _key(text: str) -> str:
@@ -411,6 +427,19 @@ def _bounded(ref: str, key: str) -> int:
     return 0
 
 
+class _LazySimple:
+    """The lines' NFKC + Simplified forms, converted on first use (most lines are never read)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.cache: dict[int, str] = {}
+
+    def __getitem__(self, i: int) -> str:
+        if i not in self.cache:
+            self.cache[i] = simplified(_nfkc(self.lines[i]))
+        return self.cache[i]
+
+
 class _Page:
     """The candidates of one page, indexed for the choosers."""
 
@@ -418,20 +447,24 @@ class _Page:
         self.cands = candidates
         self.lines = [c.value for c in candidates if c.field == "line"]
         self.line_rule = [c.rule for c in candidates if c.field == "line"]
-        self.simple = [simplified(_nfkc(t)) for t in self.lines]
-        self.prose = [self._is_prose(t) for t in self.lines]
+        self.simple = _LazySimple(self.lines)
+        self.keys = [_key(t) for t in self.lines]
+        self.prose = [self._is_prose(t, k) for t, k in zip(self.lines, self.keys, strict=True)]
         self.headline: int | None = None
+        self._zones: tuple[int | None, tuple[range, range, range]] | None = None
 
     def of(self, field: str) -> list[MetaCandidate]:
         return [c for c in self.cands if c.field == field]
 
     @staticmethod
-    def _is_prose(text: str) -> bool:
-        n = len(_key(text))
-        han = len(HAN_RE.findall(text))
-        if n < 12 or han < 0.3 * n:
+    def _is_prose(text: str, key: str) -> bool:
+        n = len(key)
+        if n < 12:
             return False
-        if n < 60 and DATE_RE.search(_nfkc(text)):
+        han = len(HAN_RE.findall(text))
+        if han < 0.3 * n:
+            return False
+        if n < 60 and DATE_RE.search(key):
             return False  # a date line with a byline, not a paragraph
         return n >= 40 or bool(_PROSE_END.search(text))
 
@@ -439,7 +472,7 @@ class _Page:
         """The first paragraph below the headline: a prose line with more prose right after."""
         start = (self.headline + 1) if self.headline is not None else 0
         for i in range(start, len(self.lines)):
-            if self.prose[i] and (any(self.prose[i + 1 : i + 5]) or len(_key(self.lines[i])) >= 80):
+            if self.prose[i] and (any(self.prose[i + 1 : i + 5]) or len(self.keys[i]) >= 80):
                 return i
         return None
 
@@ -450,7 +483,7 @@ class _Page:
         last, gap = start, 0
         for i in range(start + 1, len(self.lines)):
             text = self.lines[i]
-            short = len(_key(text)) <= 20
+            short = len(self.keys[i]) <= 20
             if (
                 words.has("disclaimer_phrases", text)
                 or words.starts("disclaimer_start", text)
@@ -465,8 +498,19 @@ class _Page:
                     break
         return last
 
+    def above(self) -> range:
+        """The short lines right above the headline (some pages put the byline first)."""
+        if self.headline is None:
+            return range(0)
+        return range(max(0, self.headline - _ABOVE_LINES), self.headline)
+
     def zones(self) -> tuple[range, range, range]:
         """(header lines between headline and body, first body lines, lines around the end)."""
+        if self._zones is None or self._zones[0] != self.headline:
+            self._zones = (self.headline, self._compute_zones())
+        return self._zones[1]
+
+    def _compute_zones(self) -> tuple[range, range, range]:
         body = self.body_start()
         if self.headline is not None:
             top = self.headline + 1
@@ -496,6 +540,23 @@ def _site_names(page: _Page) -> set[str]:
     return {n for n in names if n}
 
 
+def _title_segments(page: _Page, title: str | None) -> set[str]:
+    """The segments of <title> / og:title beside the headline: channel and site names."""
+    out: set[str] = set()
+    for c in page.of("title"):
+        if c.rule not in ("title-tag", "meta:og:title", "meta:title"):
+            continue
+        rest = [c.value]
+        if title:
+            found = _find_loose(c.value, title)
+            if found is None:
+                continue
+            norm = unicodedata.normalize("NFKC", c.value)
+            rest = [norm[: found.start()], norm[found.end() :]]
+        out.update(_key(seg) for part in rest for seg in _segments(part))
+    return {s for s in out if s}
+
+
 def choose_title(page: _Page) -> Field:
     """The heading (or visible line) that best matches <title> / og:title / JSON-LD headline
     (GNE's idea: the page's own headline is what its <title> starts with); else those
@@ -504,8 +565,7 @@ def choose_title(page: _Page) -> Field:
     ref_keys = [(_key(c.value), c.rule) for c in refs]
     sites = _site_names(page)
     best: tuple[tuple[int, ...], int, str] | None = None
-    for i, text in enumerate(page.lines):
-        key = _key(text)
+    for i, key in enumerate(page.keys):
         rule = page.line_rule[i]
         if len(key) < 4 or key in sites or rule.endswith(":furniture"):
             continue
@@ -551,10 +611,7 @@ def _strip_site_suffix(value: str, sites: set[str]) -> str:
 
 def _locate(page: _Page, value: str) -> int | None:
     key = _key(value)
-    for i, text in enumerate(page.lines):
-        if _key(text) == key:
-            return i
-    return None
+    return page.keys.index(key) if key in page.keys else None
 
 
 # ---- dates ----------------------------------------------------------------------------------
@@ -573,6 +630,10 @@ def _date_candidates(page: _Page) -> list[tuple[int, str, str]]:
         if c.pos >= 0:
             continue  # marked elements are read with the lines below
         value = _parse_date(c.value)
+        if value is None and c.rule.startswith("script:") and _EPOCH.fullmatch(c.value):
+            # a Unix time stamp (seconds or milliseconds) in a template variable
+            seconds = int(c.value[:10])
+            value = datetime.fromtimestamp(seconds, CHINA).strftime("%Y-%m-%dT%H:%M:%S") + CHINA_OFFSET
         if value:
             tier = 5 if c.rule.startswith("script:") else 0
             out.append((tier, value, c.rule))
@@ -595,7 +656,7 @@ def _date_candidates(page: _Page) -> list[tuple[int, str, str]]:
             if value:
                 out.append((2, value, "dateline-regex"))
     if page.headline is not None:
-        for i in range(max(0, page.headline - 3), page.headline):
+        for i in page.above():
             value = _parse_date(page.lines[i])
             if value and len(_key(page.lines[i])) <= 40:
                 out.append((3, value, "above-headline-date"))
@@ -709,7 +770,11 @@ def choose_publisher(page: _Page, title: str | None) -> Field:
             name = _outlet(c.value)
             if name:
                 return Field(name, c.rule)
-    found = labelled(header, "source-label") or labelled(tail, "source-label-after")
+    found = (
+        labelled(header, "source-label")
+        or labelled(page.above(), "source-label-above")
+        or labelled(tail, "source-label-after")
+    )
     if found:
         return found
     for c in cands:
@@ -754,14 +819,30 @@ def choose_publisher(page: _Page, title: str | None) -> Field:
 # ---- authors --------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _NotAuthors:
+    """Comparison keys that are never an author: editors, the publisher and the site's names;
+    ``sites`` (longer than two characters) also rule out a name that starts one (网易 of
+    网易新闻: the site, not a person)."""
+
+    names: frozenset[str]
+    sites: frozenset[str]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.names
+
+
 def _editors(page: _Page) -> set[str]:
     """Names given as editors, proof-readers, photographers anywhere on the page."""
-    out: set[str] = {_nfkc(c.value) for c in page.of("editor")}
-    for simple, line in zip(page.simple, page.lines, strict=True):
+    out: set[str] = {_key(c.value) for c in page.of("editor")}
+    for i, line in enumerate(page.lines):
+        if len(line) > _EDITOR_LINE_MAX or not _EDITOR_HINT.search(line):
+            continue
+        simple = page.simple[i]
         for match in _EDITOR_LABEL.finditer(simple):
             rest = _nfkc(line)[match.end() :]
             for name in _split_names(rest, simple[match.end() :]):
-                out.add(name)
+                out.add(_key(name))
     return out
 
 
@@ -791,13 +872,17 @@ def _split_names(original: str, simple: str | None = None) -> list[str]:
     return names
 
 
-def _person(raw: str, banned: set[str]) -> str | None:
-    name = _REPORTER_PREFIX.sub("", _nfkc(raw).strip(" 　·-—/／[]【】()（）"))
+def _person(raw: str, banned: _NotAuthors) -> str | None:
+    name = _nfkc(raw).strip(" 　·-—/／[]【】()（）")
+    prefix = _REPORTER_PREFIX.match(simplified(name))  # 記者 / 本報記者 in either script
+    if prefix:
+        name = name[prefix.end() :]
     simple = simplified(name)
-    if not name or simple in _NOT_NAMES or name in banned or _key(name) in banned:
+    if not name or simple in _NOT_NAMES or _key(name) in banned:
         return None
     if _HAN_NAME.match(name):
-        if _OUTLET_END.search(simple):
+        # a desk or outlet, or the start of the site's own name (网易 of 网易新闻)
+        if _OUTLET_END.search(simple) or any(site.startswith(_key(name)) for site in banned.sites):
             return None
         return name
     if _LATIN_NAME.match(name) and len(name) <= 30:
@@ -805,7 +890,7 @@ def _person(raw: str, banned: set[str]) -> str | None:
     return None
 
 
-def _persons(raws: list[str], banned: set[str]) -> list[str]:
+def _persons(raws: list[str], banned: _NotAuthors) -> list[str]:
     out: list[str] = []
     for raw in raws:
         name = _person(raw, banned)
@@ -814,8 +899,10 @@ def _persons(raws: list[str], banned: set[str]) -> list[str]:
     return out
 
 
-def _line_authors(original: str, simple: str, banned: set[str], strict: bool) -> tuple[list[str], str]:
+def _line_authors(original: str, simple: str, banned: _NotAuthors, strict: bool) -> tuple[list[str], str]:
     """Reporters named on one line and the rule; ``strict`` asks the label to open the line."""
+    if _PHOTO_CREDIT.search(simple) and len(simple) <= 60:
+        return [], ""  # a caption's photo credit
     for match in _AUTHOR_LABEL.finditer(simple):
         before = simple[: match.start()]
         if strict and (len(before) > 20 or re.search(r"[。！？!?]", before)):
@@ -858,9 +945,14 @@ def _line_authors(original: str, simple: str, banned: set[str], strict: bool) ->
 
 
 def choose_author(page: _Page, publisher: str | None, title: str | None) -> Field:
-    banned = _editors(page) | _site_names(page)
+    sites = _site_names(page) | _title_segments(page, title)
     if publisher:
-        banned |= {publisher, _key(publisher)}
+        sites.add(_key(publisher))
+    banned = _NotAuthors(frozenset(_editors(page) | sites), frozenset(s for s in sites if len(s) > 2))
+    return _choose_author(page, banned)
+
+
+def _choose_author(page: _Page, banned: _NotAuthors) -> Field:
     header, first, tail = page.zones()
     cands = page.of("author")
 
@@ -895,7 +987,7 @@ def choose_author(page: _Page, publisher: str | None, title: str | None) -> Fiel
                 return joined(names, "class:author")
     for i in first:
         original, simple = _nfkc(page.lines[i]), page.simple[i]
-        for pattern in (_REPORTER_PAREN_RE, _LEAD_REPORTER_RE):
+        for pattern in (_AGENCY_DATELINE, _REPORTER_PAREN_RE, _LEAD_REPORTER_RE):
             match = pattern.search(simple)
             if match:
                 names = _persons(_split_names(_original_slice(original, simple, match.start("name"), match["name"])), banned)
@@ -906,10 +998,11 @@ def choose_author(page: _Page, publisher: str | None, title: str | None) -> Fiel
             names, rule = _line_authors(original, simple, banned, strict=True)
             if names:
                 return joined(names, rule)
-    for i in tail:
-        names, rule = _line_authors(_nfkc(page.lines[i]), page.simple[i], banned, strict=True)
-        if names:
-            return joined(names, rule + "-after")
+    for lines, suffix in ((page.above(), "-above"), (tail, "-after")):
+        for i in lines:
+            names, rule = _line_authors(_nfkc(page.lines[i]), page.simple[i], banned, strict=True)
+            if names:
+                return joined(names, rule + suffix)
     for c in cands:
         if c.rule.startswith("meta:") and "://" not in c.value:
             names = _persons([c.value], banned)

@@ -91,7 +91,10 @@ _JS_FIELD = {"source": "publisher"}
 
 
 def _text(value: Any) -> str:
-    return _SPACES.sub(" ", str(value)).strip() if value is not None else ""
+    """White space collapsed; values that are not text (JSON-LD objects, lists) give ""."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return _SPACES.sub(" ", str(value)).strip()
 
 
 def _hidden(node: LexborNode) -> bool:

@@ -291,3 +291,13 @@ def test_outlet_reporter_and_site_prefix() -> None:
     assert meta_of(page(head, body)).author.value == "张三、李四"
     jsonld = '<script type="application/ld+json">{"@type":"NewsArticle","author":{"@type":"Person","name":"記者王小明／台北即時報導"}}</script>'
     assert meta_of(page(jsonld, "<h1>算力之困</h1>" + PARAGRAPHS)).author.value == "王小明"
+
+
+def test_update_times_are_not_publication_times() -> None:
+    line = "<div>发布时间：2024-05-10 06:58 更新时间：2024-05-11 08:00</div>"
+    assert meta_of(page("", "<h1>算力之困</h1>" + line + PARAGRAPHS)).published_at.value == "2024-05-10T06:58+08:00"
+    line = "<div>更新时间 2012年12月10日 10:41</div>"
+    assert meta_of(page("", "<h1>算力之困</h1>" + line + PARAGRAPHS)).published_at.value is None
+    line = "<div><time datetime='2024-05-10T06:58:00+08:00'>5月10日</time></div>"
+    doc = meta_of(page("", "<h1>算力之困</h1>" + line + PARAGRAPHS))
+    assert (doc.published_at.value, doc.published_at.rule) == ("2024-05-10T06:58:00+08:00", "time-datetime")

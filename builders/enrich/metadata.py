@@ -642,13 +642,13 @@ def _date_candidates(page: _Page) -> list[tuple[int, str, str]]:
         if c.pos >= 0:
             marked.setdefault(c.pos, c)
     for i in header:
-        text = page.lines[i]
-        if _UPDATE_LABEL.search(page.simple[i]):
-            continue
-        value = _parse_date(text)
+        value = _parse_date(marked[i].value) if i in marked else None
         if value:
-            rule = marked[i].rule if i in marked else "header-date"
-            out.append((1, value, rule))
+            out.append((1, value, marked[i].rule))
+            continue
+        value = _parse_date(_before_update(page, i))
+        if value:
+            out.append((1, value, "header-date"))
     for i in first:
         match = _DATELINE_DATE_RE.search(_nfkc(page.lines[i]))
         if match:
@@ -661,10 +661,15 @@ def _date_candidates(page: _Page) -> list[tuple[int, str, str]]:
             if value and len(_key(page.lines[i])) <= 40:
                 out.append((3, value, "above-headline-date"))
     for i in tail:
-        if re.search(r"(?:发布|发表|时间|日期)", page.simple[i]) and not _UPDATE_LABEL.search(page.simple[i]):
-            value = _parse_date(page.lines[i])
+        if re.search(r"(?:发布|发表|时间|日期)", page.simple[i]):
+            value = _parse_date(_before_update(page, i))
             if value:
                 out.append((4, value, "tail-date"))
+    for c in marked.values():  # itemprop=datePublished elsewhere on the page: a last resort
+        if c.rule == "itemprop:datepublished":
+            value = _parse_date(c.value)
+            if value:
+                out.append((5, value, c.rule))
     for c in page.of("title"):
         if c.rule == "title-tag":
             for seg in _segments(c.value):
@@ -675,6 +680,12 @@ def _date_candidates(page: _Page) -> list[tuple[int, str, str]]:
                         out.append((6, value, "title-tag-date"))
     out.sort(key=lambda item: item[0])
     return out
+
+
+def _before_update(page: _Page, i: int) -> str:
+    """The line up to an update label ("发布 2024-05-10 06:58 更新 2024-05-11": the first)."""
+    match = _UPDATE_LABEL.search(page.simple[i])
+    return page.lines[i] if match is None else _nfkc(page.lines[i])[: match.start()]
 
 
 def choose_published_at(page: _Page) -> Field:

@@ -301,3 +301,8 @@ def test_update_times_are_not_publication_times() -> None:
     line = "<div><time datetime='2024-05-10T06:58:00+08:00'>5月10日</time></div>"
     doc = meta_of(page("", "<h1>算力之困</h1>" + line + PARAGRAPHS))
     assert (doc.published_at.value, doc.published_at.rule) == ("2024-05-10T06:58:00+08:00", "time-datetime")
+
+
+def test_deeply_nested_markup_does_not_exhaust_recursion() -> None:
+    body = "<div>" * 3000 + "<h1>算力之困</h1>" + PARAGRAPHS + "</div>" * 3000
+    assert meta_of(page("", body)).title.value == "算力之困"

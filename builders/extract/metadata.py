@@ -25,6 +25,7 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -118,48 +119,73 @@ class _Walker:
         self.parts.append(text)
         self.size += len(text)
 
-    def walk(self, node: LexborNode, furniture: bool = False) -> None:
-        child = node.child
-        while child is not None:
-            tag = child.tag
+    def walk(self, root: LexborNode) -> None:
+        """Depth-first over the visible elements, with an explicit stack (deeply nested markup
+        must not exhaust Python's recursion limit)."""
+        # Work items: a node to enter (with its furniture flag), or the close of an element.
+        stack: list[tuple[LexborNode, bool] | _Close] = [(c, False) for c in reversed(_children(root))]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, _Close):
+                end = self.size
+                if item.block:
+                    self.add("\n")
+                for kind, rule, value in item.marks:
+                    self.spans.append((kind, rule, item.start, end, value))
+                continue
+            node, furniture = item
+            tag = node.tag
             if tag == "-text":
-                self.add(_SPACES.sub(" ", child.text_content or ""))
+                self.add(_SPACES.sub(" ", node.text_content or ""))
             elif tag == "br":
                 self.add("\n")
-            elif tag in ("-comment", "!doctype", "img") or tag in INVISIBLE or tag is None:
-                pass
-            elif not _hidden(child):
-                self._element(child, tag, furniture)
-            child = child.next
+            elif tag in ("-comment", "!doctype", "img") or tag in INVISIBLE or tag is None or _hidden(node):
+                continue
+            else:
+                inner, marks = _marks(node, tag, furniture)
+                block = tag in BLOCK
+                if block:
+                    self.add("\n")
+                stack.append(_Close(self.size, block, marks))
+                stack.extend((c, inner) for c in reversed(_children(node)))
 
-    def _element(self, node: LexborNode, tag: str, furniture: bool) -> None:
-        block = tag in BLOCK
-        attrs = node.attributes
-        words = " ".join(v for v in (attrs.get("class"), attrs.get("id"), attrs.get("role")) if v)
-        inner_furniture = furniture or tag in FURNITURE or bool(words and _FURNITURE_WORDS.search(words))
-        marks: list[tuple[str, str, str | None]] = []
-        if tag in HEADINGS:
-            marks.append(("heading", tag + (":furniture" if furniture else ""), None))
-        if words and not _CLASS_NOT.search(words):
-            for field, pattern in _CLASS_FIELD:
-                if pattern.search(words):
-                    marks.append((field, "class:" + field, None))
-                    break
-        itemprop = (attrs.get("itemprop") or "").strip().lower()
-        if itemprop in ("author", "headline", "datepublished"):
-            field = {"author": "author", "headline": "heading", "datepublished": "published_at"}[itemprop]
-            marks.append((field, "itemprop:" + itemprop, attrs.get("datetime") or attrs.get("content")))
-        elif tag == "time" and attrs.get("datetime"):
-            marks.append(("published_at", "time-datetime", attrs.get("datetime")))
-        if block:
-            self.add("\n")
-        start = self.size
-        self.walk(node, inner_furniture)
-        end = self.size
-        if block:
-            self.add("\n")
-        for kind, rule, value in marks:
-            self.spans.append((kind, rule, start, end, value))
+
+@dataclass(frozen=True)
+class _Close:
+    start: int
+    block: bool
+    marks: list[tuple[str, str, str | None]]
+
+
+def _children(node: LexborNode) -> list[LexborNode]:
+    out = []
+    child = node.child
+    while child is not None:
+        out.append(child)
+        child = child.next
+    return out
+
+
+def _marks(node: LexborNode, tag: str, furniture: bool) -> tuple[bool, list[tuple[str, str, str | None]]]:
+    """(furniture flag for the children, the fields this element marks)."""
+    attrs = node.attributes
+    words = " ".join(v for v in (attrs.get("class"), attrs.get("id"), attrs.get("role")) if v)
+    inner = furniture or tag in FURNITURE or bool(words and _FURNITURE_WORDS.search(words))
+    marks: list[tuple[str, str, str | None]] = []
+    if tag in HEADINGS:
+        marks.append(("heading", tag + (":furniture" if inner else ""), None))
+    if words and not _CLASS_NOT.search(words):
+        for field, pattern in _CLASS_FIELD:
+            if pattern.search(words):
+                marks.append((field, "class:" + field, None))
+                break
+    itemprop = (attrs.get("itemprop") or "").strip().lower()
+    if itemprop in ("author", "headline", "datepublished"):
+        field = {"author": "author", "headline": "heading", "datepublished": "published_at"}[itemprop]
+        marks.append((field, "itemprop:" + itemprop, attrs.get("datetime") or attrs.get("content")))
+    elif tag == "time" and attrs.get("datetime"):
+        marks.append(("published_at", "time-datetime", attrs.get("datetime")))
+    return inner, marks
 
 
 def _lines(joined: str) -> tuple[list[str], list[int], list[int]]:

@@ -306,3 +306,12 @@ def test_update_times_are_not_publication_times() -> None:
 def test_deeply_nested_markup_does_not_exhaust_recursion() -> None:
     body = "<div>" * 3000 + "<h1>算力之困</h1>" + PARAGRAPHS + "</div>" * 3000
     assert meta_of(page("", body)).title.value == "算力之困"
+
+
+def test_bare_site_title_yields_to_the_h1_and_menus_are_only_a_penalty() -> None:
+    doc = meta_of(page("<title>財訊快報</title>", "<div class='logo'>財訊快報</div><h1>蘋果新機開始備貨</h1>" + PARAGRAPHS))
+    assert (doc.title.value, doc.title.rule) == ("蘋果新機開始備貨", "h1")
+    # the whole page inside a "main-nav" box: its headline is still the title
+    body = "<div class='main-nav-page'><h1>高端加速卡到货再推迟</h1>" + PARAGRAPHS + "</div>"
+    doc = meta_of(page("<title>高端加速卡到货再推迟_某网</title>", body))
+    assert (doc.title.value, doc.title.rule) == ("高端加速卡到货再推迟", "h1:furniture~title-tag")

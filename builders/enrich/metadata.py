@@ -563,20 +563,28 @@ def choose_title(page: _Page) -> Field:
     references with the site's suffix split off."""
     refs = [c for c in page.of("title")]
     ref_keys = [(_key(c.value), c.rule) for c in refs]
+    segmented = [len(_segments(c.value)) >= 2 for c in refs]
     sites = _site_names(page)
     best: tuple[tuple[int, ...], int, str] | None = None
     for i, key in enumerate(page.keys):
         rule = page.line_rule[i]
-        if len(key) < 4 or key in sites or rule.endswith(":furniture"):
+        if len(key) < 4 or key in sites:
             continue
         scores = [(_bounded(ref, key), ref_rule) for ref, ref_rule in ref_keys]
         matched = [s for s, _ in scores if s]
         if not matched:
             continue
         is_heading = 1 if rule.startswith("h") or rule.startswith("itemprop") else 0
-        # A full or prefix match beats a middle segment; then a heading beats other text; then
-        # the longest (the headline, not a channel name); then agreement of several references.
-        rank = (int(max(matched) >= 2), is_heading, len(key), len(matched), -i)
+        # A full or prefix match beats a middle segment; then a line outside menus and footers
+        # (a penalty, not a ban: some sites wrap the whole page in a "main-nav" box); then a
+        # heading beats other text; then the longest (the headline, not a channel name); then
+        # agreement of several references.
+        furniture = rule.endswith(":furniture")
+        if furniture and not any(sc >= 2 and seg for (sc, _), seg in zip(scores, segmented, strict=True)):
+            # In a menu or logo box, only a line that starts a "headline - site" reference
+            # counts: a bare <title> there is the site's name, a later segment a channel.
+            continue
+        rank = (int(max(matched) >= 2), int(not furniture), is_heading, len(key), len(matched), -i)
         if best is None or rank > best[0]:
             first_ref = next(r for s, r in scores if s)
             best = (rank, i, f"{rule}~{first_ref}")
@@ -584,17 +592,23 @@ def choose_title(page: _Page) -> Field:
         _, i, rule = best
         page.headline = i
         return Field(page.lines[i], rule)
+    h1 = next(
+        (c for c in page.of("heading") if c.rule == "h1" and len(_key(c.value)) >= 4 and _key(c.value) not in sites),
+        None,
+    )
     for prefer in ("json-ld:headline", "meta:og:title", "meta:twitter:title", "title-tag", "meta:title"):
         for c in refs:
-            if c.rule == prefer:
-                value = _strip_site_suffix(c.value, sites)
-                if value:
-                    page.headline = _locate(page, value)
-                    return Field(value, c.rule + ":split" if value != c.value else c.rule)
-    for c in page.of("heading"):
-        if c.rule == "h1" and len(_key(c.value)) >= 4:
-            page.headline = c.pos
-            return Field(c.value, "h1")
+            if c.rule != prefer:
+                continue
+            if h1 is not None and prefer in ("title-tag", "meta:title") and len(_segments(c.value)) < 2:
+                continue  # a bare <title> no heading matches is the site's name: the h1 is better
+            value = _strip_site_suffix(c.value, sites)
+            if value:
+                page.headline = _locate(page, value)
+                return Field(value, c.rule + ":split" if value != c.value else c.rule)
+    if h1 is not None:
+        page.headline = h1.pos
+        return Field(h1.value, "h1")
     return Field()
 
 

@@ -172,6 +172,8 @@ def _marks(node: LexborNode, tag: str, furniture: bool) -> tuple[bool, list[tupl
     words = " ".join(v for v in (attrs.get("class"), attrs.get("id"), attrs.get("role")) if v)
     inner = furniture or tag in FURNITURE or bool(words and _FURNITURE_WORDS.search(words))
     marks: list[tuple[str, str, str | None]] = []
+    if inner and not furniture:
+        marks.append(("furniture", "furniture", None))
     if tag in HEADINGS:
         marks.append(("heading", tag + (":furniture" if inner else ""), None))
     if words and not _CLASS_NOT.search(words):
@@ -213,9 +215,13 @@ def _visible(tree: LexborHTMLParser) -> Iterator[MetaCandidate]:
     joined = "".join(walker.parts)
     lines, starts, ends = _lines(joined)
     headings: dict[int, str] = {}
+    furniture: set[int] = set()
     marked: list[MetaCandidate] = []
     for kind, rule, start, end, value in walker.spans:
         pos = bisect_right(ends, start)  # the line holding the span's first character
+        if kind == "furniture":
+            furniture.update(range(pos, bisect_left(starts, end)))
+            continue
         text = _text(value) if value is not None else _text(joined[start:end])
         if not text:
             continue
@@ -223,12 +229,12 @@ def _visible(tree: LexborHTMLParser) -> Iterator[MetaCandidate]:
             # Every line inside the heading is a candidate (<h1>headline<br>subtitle</h1>),
             # and the whole heading too when it has several.
             for i in range(pos, bisect_left(starts, end)):
-                headings.setdefault(i, rule)
+                headings.setdefault(i, rule.removesuffix(":furniture"))
             marked.append(MetaCandidate("heading", text, rule, pos))
         elif len(text) <= _CLASS_MAX_CHARS:
             marked.append(MetaCandidate(kind, text, rule, pos))
     for i, text in enumerate(lines):
-        yield MetaCandidate("line", text, headings.get(i, "text"), i)
+        yield MetaCandidate("line", text, headings.get(i, "text") + (":furniture" if i in furniture else ""), i)
     yield from sorted(marked, key=lambda c: (c.pos, len(c.value), c.field, c.rule))
 
 

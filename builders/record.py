@@ -96,6 +96,16 @@ class TopicScore:
 
 
 @dataclass
+class EntityMention:
+    """An entity of the gazetteer (schema/entities.yaml) found in a document."""
+
+    id: str  # canonical id
+    type: str  # company, chip, person or model
+    forms: list[str]  # surface forms found, as written, in order of first appearance
+    count: int  # matches of all forms
+
+
+@dataclass
 class Paragraph:
     index: int
     text: str
@@ -146,6 +156,7 @@ class Document:
     topics: list[str] = field(default_factory=list)
     topics_source: str = ""
     keywords: list[str] = field(default_factory=list)
+    entities: list[EntityMention] = field(default_factory=list)
     # split
     split: str = ""
     split_rule: str = ""

@@ -12,6 +12,7 @@ from typing import Any
 
 from builders.annotate import tokenize
 from builders.annotate.curated import CuratedAnnotation, load_curated
+from builders.annotate.entities import default_matcher
 from builders.annotate.keywords import extract_keywords
 from builders.annotate.segmented import Segmented, segment_text
 from builders.annotate.summarize import SentenceOptions, TextRankOptions, lead_n, textrank
@@ -110,7 +111,7 @@ def annotate_document(
     *,
     taxonomy: Taxonomy | None = None,
 ) -> Document:
-    """Fill summaries, summary_* fields, topic_scores, topics, topics_source and keywords."""
+    """Fill summaries, summary_* fields, topic_scores, topics, topics_source, keywords and entities."""
     text = doc.text_zh_hans.strip()
     if not text:
         raise BuildError(f"{doc.source.file}: document {doc.id} has no Simplified text to annotate")
@@ -164,4 +165,6 @@ def annotate_document(
     doc.keywords = extract_keywords(
         text, int(kw["top_k"]), int(kw["min_word_chars"]), tokens=list(segmented.words())
     )
+    # Matched in the Simplified text; surface forms read from the text in its own script.
+    doc.entities = default_matcher().find(text, doc.text.strip())
     return doc

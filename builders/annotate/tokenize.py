@@ -20,6 +20,7 @@ import logging
 import math
 import re
 import unicodedata
+from collections import ChainMap
 from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
@@ -78,6 +79,25 @@ def _tokenizer() -> jieba.Tokenizer:
     tok.initialized = True
     tok.load_userdict(str(USER_DICT))
     return tok
+
+
+@lru_cache(maxsize=4)
+def _tokenizer_knowing(words: tuple[str, ...], freq: int) -> jieba.Tokenizer:
+    """The project's tokenizer with more words, as an overlay: the 350k-word prefix dictionary is
+    shared, not copied, and the project's own segmentation (keywords, summaries) is unchanged."""
+    base = _tokenizer()
+    tok = jieba.Tokenizer()
+    tok.FREQ, tok.total, tok.initialized = ChainMap({}, base.FREQ), base.total, True
+    for word in words:
+        if tok.FREQ.get(word, 0) < freq:  # a word already known more often keeps its frequency
+            tok.add_word(word, freq)
+    return tok
+
+
+def segment_knowing(text: str, words: tuple[str, ...], freq: int) -> list[str]:
+    """jieba tokens of ``text`` (whitespace dropped) by the project's tokenizer that also knows
+    ``words`` (each at least ``freq``, the order of the user dictionary's product names)."""
+    return [t for t in _tokenizer_knowing(words, freq).lcut(text, HMM=_hmm()) if t.strip()]
 
 
 def _cut_uncached(text: str, hmm: bool) -> tuple[str, ...]:

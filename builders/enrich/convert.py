@@ -414,6 +414,28 @@ class OpenCCConverter:
             return self.tables[direction].apply(text, self._plain[direction])
         return self._cached[direction](text)
 
+    def source_offsets(self, text: str, converted: str, target: str) -> list[int] | None:
+        """Where each position of ``converted`` (this converter's ``target`` output for ``text``)
+        came from in ``text``, plus its end: plain OpenCC changes characters one for one, only
+        phrase-table entries of another length (輝達 → 英伟达) shift positions. None when the two
+        texts do not line up (not this converter's output)."""
+        table = self.tables["hans" if target == "hans" else "hant"]
+        out: list[int] = []
+        i = j = 0
+        while i < len(text) and j < len(converted):
+            match = table.pattern.match(text, i) if table.pattern is not None else None
+            entry = table._entry_at(text, i, match.group()) if match else None
+            if entry and len(entry[0]) != len(entry[1]) and converted.startswith(entry[1], j):
+                out += [i] * len(entry[1])
+                i, j = i + len(entry[0]), j + len(entry[1])
+                continue
+            out.append(i)
+            i, j = i + 1, j + 1
+        if i != len(text) or j != len(converted):
+            return None
+        out.append(i)
+        return out
+
     def phrase_table_sha256(self) -> str:
         """sha256 over the phrase table files in use (name and bytes, in a fixed order); computed
         once per converter, since every document records it."""

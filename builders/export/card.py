@@ -15,6 +15,7 @@ import datasets
 import pyarrow.parquet as pq
 import yaml
 
+from builders.annotate.entities import default_gazetteer
 from builders.config import REPO_ROOT, dataset_version, section
 from builders.export.escape import md_inline
 from builders.schema import CONFIGS, features
@@ -126,6 +127,17 @@ def _listed_documents(out_dir: Path) -> tuple[list[tuple[str, dict[str, Any]]], 
     return sorted(heapq.nsmallest(cap, rows, key=lambda sr: sr[1]["id"]), key=lambda sr: sr[1]["id"]), total
 
 
+def _entity_rows(stats: dict[str, Any]) -> list[list[Any]]:
+    """Documents per entity (most first), with the gazetteer's names."""
+    known = default_gazetteer().by_id()
+    rows = []
+    for ident, n in stats.get("entities", {}).items():
+        e = known.get(ident)
+        names = [md_inline(e.en), md_inline(e.zh_hans), md_inline(e.zh_hant)] if e else ["", "", ""]
+        rows.append([f"`{ident}`", e.type if e else "", *names, n])
+    return rows
+
+
 def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
     cfg = section("dataset")
     split_rows = []
@@ -144,6 +156,7 @@ def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
         if total > len(listed) else ""
     )
     topic_rows = [[f"`{k}`", v] for k, v in stats["topics"].items()]
+    entity_rows = _entity_rows(stats)
     reason_rows = [[f"`{k}`", v] for k, v in stats["removed_reasons"].items()]
     repair_rows = [[f"`{k}`", v] for k, v in stats["repairs"].items()]
     version = dataset_version()
@@ -181,7 +194,7 @@ the class-label names.
   `text_zh_hans` / `text_zh_hant`; `title`, `published_at` (ISO 8601, +08:00), `publisher`,
   `author` and `metadata_rules`; `script` with `script_evidence`; `summaries` (all, with
   provenance) and the best `summary_zh_hans` / `summary_zh_hant` / `summary_en`; `topics`
-  (class labels), `topic_scores`, `keywords`; `quality`, `repairs`, `source`.
+  (class labels), `topic_scores`, `keywords`, `entities`; `quality`, `repairs`, `source`.
 - `paragraphs`: one row per paragraph of clean text, both scripts, with its document and position.
 - `lines`: one row per non-blank raw line with its automatic `label` (content / boilerplate /
   spam), `reason` code and, where the maintainers wrote one, `gold_label`: a set for training
@@ -250,6 +263,7 @@ Repairs made:
 | `summary_zh_hant` | the zh-Hans summary converted with OpenCC |
 | `topics` | the maintainers' gold set where `topics_source = curated`, else the automatic labeler |
 | `topic_scores`, `keywords` | automatic, method id and version per value |
+| `entities` | automatic: the maintainers' gazetteer (`schema/entities.yaml`, with its provenance) matched on word boundaries |
 | `lines.gold_label` | written by the maintainers, one label per non-blank raw line |
 | `lines.label`, `lines.reason` | automatic line classifier |
 
@@ -258,6 +272,11 @@ Topic distribution:
 {_table(["topic", "documents"], topic_rows)}
 
 Topics map to IPTC Media Topic codes (CC BY 4.0, © IPTC).
+
+Entities (`entities`: companies, chips, people and AI models of the curated gazetteer
+`schema/entities.yaml`, found on word boundaries in either script), documents per entity:
+
+{_table(["entity", "type", "English", "zh-Hans", "zh-Hant", "documents"], entity_rows)}
 
 ## Considerations and limitations
 

@@ -74,6 +74,7 @@ def document_row(doc: Document) -> dict[str, Any]:
         "topics_source": doc.topics_source,
         "topic_scores": [{"topic": t.topic, "score": float(t.score), "method": t.method} for t in doc.topic_scores],
         "keywords": list(doc.keywords),
+        "entities": [{"id": e.id, "type": e.type, "forms": list(e.forms), "count": e.count} for e in doc.entities],
         "source": {
             "file": doc.source.file,
             "sha256": doc.raw_sha256,

@@ -114,10 +114,11 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         entry["rows"] += 1
         entry["chars"] += chars
 
-    doc_columns = ["id", "script", "num_chars", "num_paragraphs", "topics", "repairs", "quality"]
+    doc_columns = ["id", "script", "num_chars", "num_paragraphs", "topics", "repairs", "quality", "entities"]
     per_script: dict[str, dict[str, int]] = {}
     doc_script: dict[str, int] = {}  # lines take their document's script
     topics: Counter[str] = Counter()
+    entities: Counter[str] = Counter()  # documents per entity id
     repairs: Counter[str] = Counter()
     flags = {"spun": 0, "stuffed": 0, "with_near_duplicates": 0}
     doc_lengths: list[int] = []
@@ -131,6 +132,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         entry["paragraphs"] += row["num_paragraphs"]
         doc_script[row["id"]] = row["script"]
         topics.update(topic_names[t] for t in row["topics"])
+        entities.update({e["id"] for e in row.get("entities") or ()})
         repairs.update(r["kind"] for r in row["repairs"])
         quality = row["quality"]
         flags["spun"] += bool(quality["is_spun"])
@@ -168,6 +170,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         "per_script": dict(sorted(per_script.items())),
         "per_split_script": per_split_script,
         "topics": {name: topics.get(name, 0) for name in topic_names},
+        "entities": _sorted(entities),
         "line_labels": {name: label_counts.get(name, 0) for name in line_labels},
         "removed_line_share": round(1 - label_counts.get("content", 0) / total_lines, 6) if total_lines else 0.0,
         "removed_reasons": _sorted(reasons),

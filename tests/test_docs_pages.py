@@ -111,3 +111,50 @@ def test_cjk_font_has_chinese_glyphs() -> None:
         charts.font_manager.FontProperties(family=name), fallback_to_default=False
     )
     assert charts._has_glyphs(path)
+
+
+# --- issue 22: evaluation page, document page, two faces ------------------------------------------
+
+EVAL = {
+    "cleaning": {
+        "summary": "5 documents <b>x</b>",
+        "lines": {
+            "per_label": {"content": {"precision": 0.9, "recall": 1.0, "f1": 0.95, "support": 10}},
+            "removed": {"precision": 1.0, "recall": 0.8, "f1": 0.89, "support": 5},
+        },
+        "metadata": {"title": {"correct": 4, "total": 5, "accuracy": 0.8}},
+    },
+    "annotations": {
+        "summaries": {"methods": {"lead3": {"mean_chars": 120.0, "char": {"rouge1": 0.3, "rouge2": 0.2, "rougeL": 0.25},
+                                            "word": {"rouge1": 0.2, "rouge2": 0.1, "rougeL": 0.15}}}},
+        "topics": {"note": "in-sample", "in_sample": {"micro": {"precision": 0.7, "recall": 0.6, "f1": 0.65}, "exact_match": 0.2}},
+    },
+}
+
+
+def test_evaluation_page_has_headline_tables_charts_and_download(tmp_path) -> None:
+    tables = pages.evaluation_headlines(EVAL)
+    assert set(tables) == {"cleaning", "metadata", "summaries", "topics"}
+    assert tables["cleaning"][0] == ["content", 0.9, 1.0, 0.95, 10]
+    assert tables["topics"] == [["in_sample", 0.7, 0.6, 0.65, 0.2]]
+    made = charts.render_evaluation_charts(tables, tmp_path)
+    assert [c.file for c in made] == ["eval-cleaning.svg", "eval-summaries.svg", "eval-topics.svg"]
+    assert all((tmp_path / c.file).stat().st_size > 1000 for c in made)
+    for lang in ("en", "zh"):
+        text = pages.evaluation_page(EVAL, "evaluation.json, sha256 0", lang, made, "assets/evaluation.json")
+        out = markdown.markdown(text.split("---\n", 2)[2], extensions=[*MD, "pymdownx.details"])
+        assert 'href="assets/evaluation.json" download' in out
+        for name in tables:
+            assert f'id="eval-{name}"' in out
+        assert out.count('class="zh-chart"') == 3
+        assert "<b>x</b>" not in out and "&lt;b&gt;x&lt;/b&gt;" in out
+    # A JSON without the expected figures still renders (no headline tables, no crash).
+    assert "eval-" not in pages.evaluation_page({"other": {"value": 1}}, "x", "en")
+
+
+def test_document_page_folds_long_text_and_tables() -> None:
+    long_text = "\n\n".join("英伟达" + "芯片供应紧张。" * 40 for _ in range(30))
+    html_out = pages.article_html(long_text, "zh-Hans")
+    head, _, rest = html_out.partition("<details")
+    assert rest and head.count("<p>") < 30  # the rest is folded ...
+    assert html_out.count("<p>") == 30  # ... but still in the page (the search indexes it)

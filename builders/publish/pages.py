@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from builders.export.escape import html_attr, html_text, md_inline
+from builders.publish.i18n import tr
 from builders.stats.charts import Chart
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
@@ -67,34 +68,81 @@ def paragraphs_html(text: str, lang: str) -> str:
     return f'<div class="zh-text" lang="{lang}">\n{body or "<p><em>(empty)</em></p>"}\n</div>\n'
 
 
-def front_matter(title: str) -> str:
+# A document page shows about this many characters of the article, the rest folded under "read
+# on": at 1280 px wide that keeps every document page under 6,000 px tall, however long the
+# article (the folded text is still in the page, so the search finds it).
+VISIBLE_TEXT_CHARS = 2400
+
+
+def article_html(text: str, lang: str, visible_chars: int = VISIBLE_TEXT_CHARS, more: str = "read on") -> str:
+    """Clean text as escaped paragraphs; paragraphs after the first ``visible_chars`` characters
+    go into a collapsed block."""
+    paras = [p for p in re.split(r"\n\s*\n", text or "") if p.strip()]
+    shown, total = 0, 0
+    for p in paras:
+        if total >= visible_chars:
+            break
+        total += len(p)
+        shown += 1
+    head = "\n\n".join(paras[:shown])
+    rest = "\n\n".join(paras[shown:])
+    out = paragraphs_html(head, lang)
+    if rest:
+        out += (
+            f'<details class="zh-details zh-read-on"><summary>{more} ({len(rest)})</summary>\n'
+            + paragraphs_html(rest, lang).rstrip("\n")
+            + "\n</details>\n"
+        )
+    return out
+
+
+def front_matter(title: str, hide: Sequence[str] = (), search: bool = True) -> str:
     # Titles are ours (never corpus text); json.dumps makes a valid YAML double-quoted scalar.
-    return f"---\ntitle: {json.dumps(title)}\n---\n\n"
+    # ``hide``: Material's navigation / toc sidebars (wide tables and long texts get the width);
+    # ``search=False`` keeps the page out of the search index.
+    hidden = "hide:\n" + "".join(f"  - {h}\n" for h in hide) if hide else ""
+    excluded = "" if search else "search:\n  exclude: true\n"
+    return f"---\ntitle: {json.dumps(title)}\n{hidden}{excluded}---\n\n"
 
 
 # --- statistics -----------------------------------------------------------------------------
 
 
 def statistics_page(
-    stats: Mapping[str, Any], charts: Sequence[Chart], topics: Sequence[Mapping[str, Any]], version: str
+    stats: Mapping[str, Any],
+    charts: Sequence[Chart],
+    topics: Sequence[Mapping[str, Any]],
+    version: str,
+    gazetteer: Mapping[str, Any] | None = None,
+    lang: str = "en",
 ) -> str:
     chart = {c.file: c for c in charts}
+    gazetteer = gazetteer or {}
+
+    def t(text: str) -> str:
+        return tr(text, lang)
+
+    def h(*names: str) -> list[str]:
+        return [t(n) for n in names]
 
     def img(name: str) -> str:
-        c = chart[name]
-        return f"![{md_inline(c.title)}](assets/charts/{c.file}){{ .zh-chart }}\n"
+        c = chart.get(name)
+        return f"![{md_inline(c.title)}](assets/charts/{c.file}){{ .zh-chart }}\n" if c else ""
 
     total_lines = stats["lines"] or 1
     topic_info = {t["id"]: t for t in topics}
     parts = [
-        front_matter("Statistics"),
-        "# Statistics\n\n",
-        f"Computed from the written Parquet files of version **{html_text(version)}** at build time; "
+        front_matter(t("Statistics")),
+        f"# {t('Statistics')}\n\n",
+        f"由版本 **{html_text(version)}** 写出的 Parquet 文件在构建时计算；图表来自同一组数字。字数为正文"
+        "（`documents.text`、`paragraphs.text`）或原始行（`lines.raw_text`）的 Unicode 码位数。\n\n"
+        if lang == "zh"
+        else f"Computed from the written Parquet files of version **{html_text(version)}** at build time; "
         "charts are drawn from the same figures. Characters are Unicode code points of the clean "
         "text (`documents.text`, `paragraphs.text`) or of the raw line (`lines.raw_text`).\n\n",
-        "## Overview { #overview }\n\n",
+        f"## {t('Overview')} {{ #overview }}\n\n",
         html_table(
-            ["figure", "value"],
+            h("figure", "value"),
             [
                 ["documents", cell(stats["documents"])],
                 ["paragraphs", cell(stats["paragraphs"])],
@@ -104,9 +152,9 @@ def statistics_page(
             ],
             "stats-overview",
         ),
-        "\n## Rows and characters per config and split { #per-split }\n\n",
+        f"\n## {t('Rows and characters per config and split')} {{ #per-split }}\n\n",
         html_table(
-            ["config", "split", "rows", "characters"],
+            h("config", "split", "rows", "characters"),
             [
                 [cell(c), cell(s), cell(e["rows"]), cell(e["chars"])]
                 for c, per in stats["per_split"].items()
@@ -115,10 +163,10 @@ def statistics_page(
             "stats-per-split",
         ),
         "\n" + img("rows-per-split.svg"),
-        "\n## Per config, split and script { #per-split-script }\n\n",
+        f"\n## {t('Per config, split and script')} {{ #per-split-script }}\n\n",
         "Lines take the script of their document.\n\n",
         html_table(
-            ["config", "split", "script", "rows", "characters"],
+            h("config", "split", "script", "rows", "characters"),
             [
                 [cell(c), cell(s), cell(sc), cell(e["rows"]), cell(e["chars"])]
                 for c, per in stats["per_split_script"].items()
@@ -127,9 +175,9 @@ def statistics_page(
             ],
             "stats-per-split-script",
         ),
-        "\n## Scripts { #scripts }\n\n",
+        f"\n## {t('Scripts')} {{ #scripts }}\n\n",
         html_table(
-            ["script", "documents", "paragraphs", "characters"],
+            h("script", "documents", "paragraphs", "characters"),
             [
                 [cell(s), cell(e["documents"]), cell(e["paragraphs"]), cell(e["chars"])]
                 for s, e in stats["per_script"].items()
@@ -137,10 +185,10 @@ def statistics_page(
             "stats-per-script",
         ),
         "\n" + img("script.svg"),
-        "\n## Topics { #topics }\n\n",
+        f"\n## {t('Topics')} {{ #topics }}\n\n",
         "Documents per topic of the [taxonomy](taxonomy.md) (a document may have several).\n\n",
         html_table(
-            ["topic", "中文", "English", "documents"],
+            [t("topic"), "中文", "English", t("documents")],
             [
                 [
                     f"<code>{cell(t)}</code>",
@@ -153,9 +201,29 @@ def statistics_page(
             "stats-topics",
         ),
         "\n" + img("topics.svg"),
-        "\n## Length distributions { #lengths }\n\n",
+        f"\n## {t('Entities')} {{ #entities data-search-exclude }}\n\n",
+        "每个实体（[实体词表](entities.md)）出现的文档数。\n\n"
+        if lang == "zh"
+        else "Documents per entity of the [gazetteer](entities.md) (companies, chips, people, models).\n\n",
         html_table(
-            ["config", "min", "median", "mean", "max"],
+            h("entity", "type", "English", "zh-Hans", "zh-Hant", "documents"),
+            [
+                [
+                    f"<code>{cell(ident)}</code>",
+                    cell(t(gazetteer[ident].type) if ident in gazetteer else None),
+                    cell(gazetteer[ident].en if ident in gazetteer else None),
+                    cell(gazetteer[ident].zh_hans if ident in gazetteer else None),
+                    cell(gazetteer[ident].zh_hant if ident in gazetteer else None),
+                    cell(n),
+                ]
+                for ident, n in stats.get("entities", {}).items()
+            ],
+            "stats-entities",
+        ),
+        "\n" + img("entities.svg"),
+        f"\n## {t('Length distributions')} {{ #lengths }}\n\n",
+        html_table(
+            h("config", "min", "median", "mean", "max"),
             [
                 [cell(c), *(cell(v[k]) for k in ("min", "median", "mean", "max"))]
                 for c, v in stats["length_summary"].items()
@@ -163,17 +231,17 @@ def statistics_page(
             "stats-lengths",
         ),
         "\n" + img("document-lengths.svg") + "\n" + img("paragraph-lengths.svg"),
-        "\n## Lines removed and why { #removed }\n\n",
+        f"\n## {t('Lines removed and why')} {{ #removed }}\n\n",
         "Every non-blank raw line has a label (`content`, `boilerplate`, `spam`) and a reason code; "
         "see [cleaning](cleaning.md). Shares are of all raw lines.\n\n",
         html_table(
-            ["label", "lines", "share"],
+            h("label", "lines", "share"),
             [[cell(k), cell(v), cell(round(v / total_lines, 4))] for k, v in stats["line_labels"].items()],
             "stats-line-labels",
         ),
         "\n" + img("line-labels.svg") + "\n",
         html_table(
-            ["label:reason", "lines", "share"],
+            ["label:reason", t("lines"), t("share")],
             [
                 [f"<code>{cell(k)}</code>", cell(v), cell(round(v / total_lines, 4))]
                 for k, v in stats["removed_reasons"].items()
@@ -181,17 +249,17 @@ def statistics_page(
             "stats-removed-reasons",
         ),
         "\n" + img("removed-reasons.svg"),
-        "\n## Quality flags { #flags }\n\n",
+        f"\n## {t('Quality flags')} {{ #flags }}\n\n",
         html_table(
-            ["flag", "documents"],
+            h("flag", "documents"),
             [[cell(k), cell(v)] for k, v in stats["flags"].items()],
             "stats-flags",
         ),
-        "\n## Repairs { #repairs }\n\n",
+        f"\n## {t('Repairs')} {{ #repairs }}\n\n",
         "Every change to the text is logged per document (`documents.repairs`); "
         "see [repairs](repairs.md).\n\n",
         html_table(
-            ["kind", "count"],
+            h("kind", "count"),
             [[f"<code>{cell(k)}</code>", cell(v)] for k, v in stats["repairs"].items()],
             "stats-repairs",
         )
@@ -205,31 +273,137 @@ def statistics_page(
 # --- documents ------------------------------------------------------------------------------
 
 
-def documents_index(
-    docs: Sequence[Mapping[str, Any]], scripts: Sequence[str], topic_names: Sequence[str]
-) -> str:
-    lines = [
-        front_matter("Documents"),
-        "# Documents\n\n",
-        "One page per document: metadata with the rule that produced each value, summaries with "
-        "their provenance, topics, keywords, the clean text in both scripts and the raw page with "
-        "every removed line marked.\n\n",
-        "| id | split | script | title | publisher | published at | topics |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for d in docs:
-        topics = ", ".join(md_inline(topic_names[t]) for t in d["topics"]) or "—"
-        lines.append(
-            f"| [{md_inline(d['id'])}]({d['id']}.md) | {md_inline(d['split'])} "
-            f"| {md_inline(scripts[d['script']])} | {md_inline(d['title'])} | {md_inline(d['publisher'])} "
-            f"| {md_inline(d['published_at'])} | {topics} |"
+def label_name(names: Sequence[str], value: Any) -> str:
+    """A class label's name, whether the row stores the integer or the name itself."""
+    return value if isinstance(value, str) else names[value]
+
+
+def entity_names(entity: Any) -> list[str]:
+    """Every name of a gazetteer entity (an :class:`~builders.annotate.entities.Entity`), plus the
+    zh-Hant spelling of its Simplified name: what a reader may type into the search box."""
+    return list(entity.names()) if entity is not None else []
+
+
+def _entity_chips(doc: Mapping[str, Any], gazetteer: Mapping[str, Any], lang: str, limit: int | None = None) -> str:
+    """Entities as chips: the display name, then every alias (all of them are indexed by the
+    search, so 輝達, 英偉達, 英伟达 and NVIDIA find the same documents)."""
+    chips = []
+    for e in (doc.get("entities") or [])[:limit]:
+        info = gazetteer.get(e["id"])
+        # The gazetteer's names, then any form as written that is none of them (騰訊云).
+        names = list(dict.fromkeys([*entity_names(info), *e["forms"]]))
+        main = (info.zh_hans if lang == "zh" else info.en) if info is not None else names[0]
+        rest = [n for n in names if n != main]
+        chips.append(
+            f'<span class="zh-entity zh-entity-{html_attr(e["type"])}" data-entity="{html_attr(e["id"])}" '
+            f'title="{html_attr(tr(e["type"], lang))} · {e["count"]}">'
+            f"<b>{html_text(main)}</b>"
+            + (f' <span class="zh-aliases">{html_text(" · ".join(rest))}</span>' if rest else "")
+            + "</span>"
         )
-    return "\n".join(lines) + "\n"
+    return " ".join(chips)
+
+
+def documents_index(
+    docs: Sequence[Mapping[str, Any]],
+    scripts: Sequence[str],
+    topic_names: Sequence[str],
+    gazetteer: Mapping[str, Any] | None = None,
+    topics: Sequence[Mapping[str, Any]] = (),
+    lang: str = "en",
+) -> str:
+    """One compact row per document: headline (linked), date, publisher, script, topics and the
+    entities most mentioned. Searchable content lives on the document pages, not here."""
+    gazetteer = gazetteer or {}
+    topic_info = {t["id"]: t for t in topics}
+    rows = []
+    for d in docs:
+        topic_cells = " ".join(
+            f'<span class="zh-topic">{html_text(topic_info.get(n, {}).get("zh_hans" if lang == "zh" else "en") or n)}</span>'
+            for n in (label_name(topic_names, t) for t in d["topics"])
+        )
+        ents = []
+        for e in (d.get("entities") or [])[:6]:
+            info = gazetteer.get(e["id"])
+            ents.append(html_text((info.zh_hans if lang == "zh" else info.en) if info is not None else e["id"]))
+        title = html_text(d["title"]) or html_text(d["id"])
+        rows.append(
+            [
+                f'<a href="{html_attr(d["id"])}/" lang="{SCRIPT_LANG.get(label_name(scripts, d["script"]), "zh")}">{title}</a>'
+                f'<br><code class="zh-doc-id">{html_text(d["id"])}</code>',
+                cell((d["published_at"] or "")[:10] or None),
+                cell(d["publisher"]),
+                cell(label_name(scripts, d["script"])),
+                topic_cells or cell(None),
+                ", ".join(ents) or cell(None),
+            ]
+        )
+    header = [tr(h, lang) for h in ("title", "published at", "publisher", "script", "Topics", "Entities")]
+    intro = (
+        "每篇文档一页：摘要、实体（含全部别名）、主题、两种字形的正文，以及标出删除行的原始网页。\n\n"
+        if lang == "zh"
+        else "One page per document: summary, entities (with all their aliases), topics, the clean text "
+        "in both scripts, and the raw page with every removed line marked.\n\n"
+    )
+    return "".join(
+        [
+            front_matter(tr("Documents", lang), hide=("navigation", "toc")),
+            f"# {tr('Documents', lang)}\n\n",
+            intro,
+            '<div class="zh-doc-list" data-search-exclude markdown="0">\n',
+            html_table(header, rows, "doc-list", cls="zh-table zh-doc-list-table"),
+            "</div>\n",
+        ]
+    )
 
 
 def _kv(rows: Sequence[tuple[str, Any]], table_id: str | None = None) -> str:
     return html_table(
         ["field", "value"], [[html_text(k), cell(v)] for k, v in rows], table_id, cls="zh-table zh-kv"
+    )
+
+
+def _excluded(heading: str, anchor: str) -> str:
+    """An h2 whose whole section stays out of the search index (tables of metadata, repairs and
+    raw lines would otherwise outrank the article text)."""
+    return f"\n## {heading} {{ #{anchor} data-search-exclude }}\n\n"
+
+
+def _fold(label: str, body: str, open_: bool = False) -> str:
+    """A collapsed block (keeps document pages short; the content stays in the page)."""
+    return f'<details class="zh-details"{" open" if open_ else ""}><summary>{label}</summary>\n{body}</details>\n'
+
+
+def _repairs_block(repairs: Sequence[Mapping[str, Any]], lang: str) -> str:
+    """Counts by kind, and the full log in a collapsed table (it can run to hundreds of rows)."""
+    if not repairs:
+        return f"<p>{tr('No repairs.', lang)}</p>\n"
+    counts: dict[str, int] = {}
+    for r in repairs:
+        counts[r["kind"]] = counts.get(r["kind"], 0) + 1
+    summary = html_table(
+        [tr("kind", lang), tr("count", lang)],
+        [[f"<code>{cell(k)}</code>", cell(n)] for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "doc-repair-counts",
+    )
+    table = html_table(
+        [tr(h, lang) for h in ("kind", "line", "before", "after")],
+        [
+            [
+                f"<code>{cell(r['kind'])}</code>",
+                cell(r["line"]),
+                f"<del>{cell(r['before'])}</del>",
+                f"<ins>{cell(r['after'])}</ins>",
+            ]
+            for r in repairs
+        ],
+        "doc-repairs",
+    )
+    return (
+        summary
+        + f'\n<details class="zh-details"><summary>{tr("show the table", lang)} ({len(repairs)})</summary>\n'
+        + table
+        + "</details>\n"
     )
 
 
@@ -240,17 +414,110 @@ def document_page(
     topic_names: Sequence[str],
     line_labels: Sequence[str],
     topics: Sequence[Mapping[str, Any]],
+    gazetteer: Mapping[str, Any] | None = None,
+    lang: str = "en",
+    repairs: Sequence[Mapping[str, Any]] | None = None,
 ) -> str:
-    """One document: metadata, summaries, topics, keywords, both scripts, the raw page."""
+    """One document. The part above the first heading is what the search indexes (the headline
+    as the result title; summary, entities with every alias, topics, the text in both scripts);
+    every section below it (tables) is excluded from the search and compact: long tables fold."""
     if not SAFE_ID.match(doc["id"]):
         raise ValueError(f"document id {doc['id']!r} is not a safe file name")
-    script = scripts[doc["script"]]
+    gazetteer = gazetteer or {}
+    script = label_name(scripts, doc["script"])
+    lang_tag = SCRIPT_LANG.get(script, "zh")
     other = "Hant" if script == "Hans" else "Hans"
     rules = doc["metadata_rules"]
     topic_info = {t["id"]: t for t in topics}
     src = doc["source"]
     q = doc["quality"]
+    repairs = list(repairs if repairs is not None else doc.get("repairs") or [])
+    hide = ' data-search-exclude'
 
+    best = doc.get(f"summary_zh_{script.lower()}") if script in ("Hans", "Hant") else doc.get("summary_zh_hans")
+    summary_en = doc.get("summary_en")
+    topic_names_shown = [label_name(topic_names, t) for t in doc["topics"]]
+    topic_line = " ".join(
+        f'<span class="zh-topic">{html_text(topic_info.get(n, {}).get("zh_hans") or n)}'
+        f' / {html_text(topic_info.get(n, {}).get("en") or n)}</span>'
+        for n in topic_names_shown
+    )
+    keywords = " ".join(f'<span class="zh-keyword">{html_text(k)}</span>' for k in doc["keywords"])
+    entities = _entity_chips(doc, gazetteer, lang)
+    date = (doc["published_at"] or "")[:16].replace("T", " ")
+    bar = " · ".join(
+        x
+        for x in (
+            f"<code>{html_text(doc['id'])}</code>",
+            html_text(date),
+            html_text(doc["publisher"]),
+            html_text(SCRIPT_LANG.get(script, script)),
+            html_text(f"{doc['split']}"),
+            f'<a href="../">{tr("all documents", lang)}</a>',
+        )
+        if x
+    )
+
+    def label(text: str) -> str:
+        return f'<span class="zh-label"{hide}>{tr(text, lang)}</span> '
+
+    top = [
+        f'<h1 class="zh-doc-title" id="doc-title" lang="{lang_tag}">'
+        f"{html_text(doc['title']) or html_text(doc['id'])}</h1>\n\n",
+        f'<p class="zh-doc-bar"{hide}>{bar}</p>\n\n',
+        f'<p class="zh-doc-summary" lang="{lang_tag}">{label("Summary")}{html_text(best)}</p>\n\n' if best else "",
+        f'<p class="zh-doc-summary" lang="en">{label("Summary")}{html_text(summary_en)}</p>\n\n'
+        if summary_en
+        else "",
+        f'<p class="zh-doc-entities">{label("Entities")}{entities}</p>\n\n' if entities else "",
+        f'<p class="zh-doc-topics">{label("Topics")}{topic_line}</p>\n\n' if topic_line else "",
+        f'<p class="zh-keywords">{label("Keywords")}{keywords}</p>\n\n' if keywords else "",
+        article_html(doc["text"], lang_tag, more=tr("read on", lang)),
+        f'\n<details class="zh-details zh-other-script"><summary{hide}>{tr("Text in the other script", lang)} '
+        f"({SCRIPT_LANG[other]})</summary>\n"
+        + paragraphs_html(doc[f"text_zh_{other.lower()}"], SCRIPT_LANG[other]).rstrip("\n")
+        + "\n</details>\n",
+    ]
+
+    summaries = html_table(
+        [tr(h, lang) for h in ("language", "script", "method", "version", "provenance", "created", "summary")],
+        [
+            [
+                cell(s["language"]),
+                cell(s["script"]),
+                cell(s["method"]),
+                cell(s["method_version"]),
+                cell(s["provenance"]),
+                cell(s["created"]),
+                f'<span lang="{html_attr(SCRIPT_LANG.get(s["script"], s["language"]))}">'
+                f"{cell(s['text'])}</span>",
+            ]
+            for s in doc["summaries"]
+        ],
+        "doc-summaries",
+    )
+    topic_rows = [
+        [
+            f"<code>{cell(n)}</code>",
+            cell(topic_info.get(n, {}).get("zh_hans")),
+            cell(topic_info.get(n, {}).get("en")),
+        ]
+        for n in topic_names_shown
+    ]
+    score_rows = [
+        [f"<code>{cell(label_name(topic_names, s['topic']))}</code>", cell(s["score"]), cell(s["method"])]
+        for s in doc["topic_scores"]
+    ]
+    entity_rows = [
+        [
+            f"<code>{cell(e['id'])}</code>",
+            cell(tr(e["type"], lang)),
+            cell(list(e["forms"])),
+            cell(e["count"]),
+            cell(entity_names(gazetteer.get(e["id"]))),
+        ]
+        for e in doc.get("entities") or []
+    ]
     meta = _kv(
         [
             ("id", doc["id"]),
@@ -271,36 +538,6 @@ def document_page(
     rule_table = html_table(
         ["field", "rule"], [[html_text(k), cell(v)] for k, v in rules.items()], cls="zh-table zh-kv"
     )
-    summaries = html_table(
-        ["language", "script", "method", "version", "provenance", "created", "summary"],
-        [
-            [
-                cell(s["language"]),
-                cell(s["script"]),
-                cell(s["method"]),
-                cell(s["method_version"]),
-                cell(s["provenance"]),
-                cell(s["created"]),
-                f'<span lang="{html_attr(SCRIPT_LANG.get(s["script"], s["language"]))}">'
-                f"{cell(s['text'])}</span>",
-            ]
-            for s in doc["summaries"]
-        ],
-        "doc-summaries",
-    )
-    topic_rows = [
-        [
-            f"<code>{cell(topic_names[t])}</code>",
-            cell(topic_info.get(topic_names[t], {}).get("zh_hans")),
-            cell(topic_info.get(topic_names[t], {}).get("en")),
-        ]
-        for t in doc["topics"]
-    ]
-    score_rows = [
-        [f"<code>{cell(topic_names[s['topic']])}</code>", cell(s["score"]), cell(s["method"])]
-        for s in doc["topic_scores"]
-    ]
-    keywords = " ".join(f'<span class="zh-keyword">{html_text(k)}</span>' for k in doc["keywords"]) or "—"
     quality = _kv([(k, v) for k, v in q.items()], "doc-quality")
     source = _kv(
         [
@@ -316,99 +553,92 @@ def document_page(
         ],
         "doc-source",
     )
-    repairs = (
-        html_table(
-            ["kind", "line", "before", "after"],
-            [
-                [
-                    f"<code>{cell(r['kind'])}</code>",
-                    cell(r["line"]),
-                    f"<del>{cell(r['before'])}</del>",
-                    f"<ins>{cell(r['after'])}</ins>",
-                ]
-                for r in doc["repairs"]
-            ],
-            "doc-repairs",
-        )
-        if doc["repairs"]
-        else "<p>No repairs.</p>\n"
-    )
 
     raw_rows = []
     for line in lines:
-        label = line_labels[line["label"]]
+        lab = label_name(line_labels, line["label"])
         gold = line["gold_label"]
-        mark = (
-            ""
-            if label == "content"
-            else f'<span class="zh-mark">{html_text(label)} · {html_text(line["reason"])}</span>'
-        )
+        gold = label_name(line_labels, gold) if gold is not None and not isinstance(gold, str) else gold
+        mark = "" if lab == "content" else f'<span class="zh-mark">{html_text(lab)} · {html_text(line["reason"])}</span>'
         disagree = (
             ' <span class="zh-gold" title="gold label differs">gold: ' + html_text(gold) + "</span>"
-            if gold and gold != label
+            if gold and gold != lab
             else ""
         )
         raw_rows.append(
-            f'<tr class="zh-line zh-{html_attr(label)}" data-label="{html_attr(label)}" '
+            f'<tr class="zh-line zh-{html_attr(lab)}" data-label="{html_attr(lab)}" '
             f'data-reason="{html_attr(line["reason"])}">'
             f'<td class="zh-ln">{line["line_number"]}</td><td class="zh-lab">{mark}{disagree}</td>'
             f'<td class="zh-raw">{html_text(line["raw_text"])}</td></tr>'
         )
-    removed = sum(1 for line in lines if line_labels[line["label"]] != "content")
+    removed = sum(1 for line in lines if label_name(line_labels, line["label"]) != "content")
     raw_view = (
-        f'<table class="zh-table zh-raw-page" id="doc-raw-page" lang="{SCRIPT_LANG[script]}">\n'
+        f'<details class="zh-details"><summary>{tr("show the raw page", lang)} ({len(lines)})</summary>\n'
+        f'<table class="zh-table zh-raw-page" id="doc-raw-page" lang="{lang_tag}">\n'
         "<thead><tr><th>line</th><th>removed as · reason</th><th>raw text</th></tr></thead>\n<tbody>\n"
         + "\n".join(raw_rows)
-        + "\n</tbody></table>\n"
+        + "\n</tbody></table>\n</details>\n"
     )
     spun = (
-        "\n## Spun original { #spun }\n\nThe text as published, before the synonym swaps were restored.\n\n"
-        + '<details class="zh-details"><summary>show the spun text</summary>\n'
-        + paragraphs_html(doc["text_spun"], SCRIPT_LANG[script]).rstrip("\n")
+        _excluded(tr("Spun original", lang), "spun")
+        + "The text as published, before the synonym swaps were restored.\n\n"
+        + f'<details class="zh-details"><summary>{tr("show the spun text", lang)}</summary>\n'
+        + paragraphs_html(doc["text_spun"], lang_tag).rstrip("\n")
         + "\n</details>\n"
         if doc["text_spun"]
         else ""
     )
+    raw_note = (
+        f"全部 {len(lines)} 个非空原始行，其中 {removed} 行从正文中删除，并标出标签和原因。\n\n"
+        if lang == "zh"
+        else f"Every non-blank raw line as crawled; {removed} of {len(lines)} were removed from the clean "
+        "text and are marked with their label and reason (a differing maintainer gold label is shown too).\n\n"
+    )
     return "".join(
         [
-            front_matter(f"Document {doc['id']}"),
-            f'<h1 class="zh-doc-title" lang="{SCRIPT_LANG[script]}">'
-            f"{html_text(doc['title']) or html_text(doc['id'])}</h1>\n\n",
-            f"Document `{doc['id']}` · [all documents](index.md)\n\n",
-            "## Metadata { #metadata }\n\n",
-            meta,
-            "\nRules that produced the metadata values:\n\n",
-            rule_table,
-            "\n## Summaries { #summaries }\n\n",
+            # One search result per document: the Chinese face's copy (same text) stays out of the
+            # index, which both faces share.
+            front_matter(f"{tr('Document', lang)} {doc['id']}", hide=("navigation", "toc"), search=lang == "en"),
+            *top,
+            _excluded(tr("Entities", lang), "entities"),
+            _fold(
+                f"{tr('show the table', lang)} ({len(entity_rows)})",
+                html_table(
+                    [tr(h, lang) for h in ("entity", "type", "forms found", "mentions", "names and aliases")],
+                    entity_rows,
+                    "doc-entities",
+                ),
+            )
+            if entity_rows
+            else f"<p>{tr('No entity of the gazetteer.', lang)}</p>\n",
+            _excluded(tr("Summaries", lang), "summaries"),
             f"Best summary chosen from method `{md_inline(doc['summary_source'])}`; "
             "every summary lists its provenance "
             "(`curated`: written by the maintainers; `automatic`: method and version).\n\n",
-            summaries,
-            "\n## Topics and keywords { #topics }\n\n",
+            _fold(f"{tr('show the table', lang)} ({len(doc['summaries'])})", summaries),
+            _excluded(tr("Topics and keywords", lang), "topics"),
             f"Topics (source: `{md_inline(doc['topics_source'])}`):\n\n",
             html_table(["topic", "中文", "English"], topic_rows, "doc-topics")
             if topic_rows
-            else "<p>No topic.</p>\n",
+            else f"<p>{tr('No topic.', lang)}</p>\n",
             "\nTopic scores:\n\n",
-            html_table(["topic", "score", "method"], score_rows, "doc-topic-scores")
+            _fold(
+                f"{tr('show the table', lang)} ({len(score_rows)})",
+                html_table(["topic", "score", "method"], score_rows, "doc-topic-scores"),
+            )
             if score_rows
-            else "<p>No scores.</p>\n",
-            f'\nKeywords:\n\n<p class="zh-keywords">{keywords}</p>\n',
-            f"\n## Clean text ({SCRIPT_LANG[script]}, original script) {{ #text }}\n\n",
-            paragraphs_html(doc["text"], SCRIPT_LANG[script]),
-            f"\n## Clean text in the other script ({SCRIPT_LANG[other]}) {{ #text-other }}\n\n",
-            paragraphs_html(doc[f"text_zh_{other.lower()}"], SCRIPT_LANG[other]),
+            else f"<p>{tr('No scores.', lang)}</p>\n",
+            _excluded(tr("Metadata", lang), "metadata"),
+            _fold(tr("show the table", lang), meta + "\nRules that produced the metadata values:\n\n" + rule_table),
             spun,
-            "\n## Quality { #quality }\n\n",
-            quality,
-            "\n## Repairs { #repairs }\n\n",
-            repairs,
-            "\n## Source { #source }\n\n",
-            source,
-            "\n## Raw page { #raw }\n\n",
-            f"Every non-blank raw line as crawled; {removed} of {len(lines)} were removed "
-            "from the clean text and "
-            "are marked with their label and reason (a differing maintainer gold label is shown too).\n\n",
+            _excluded(tr("Quality", lang), "quality"),
+            _fold(tr("show the table", lang), quality),
+            _excluded(tr("Repairs", lang), "repairs"),
+            _repairs_block(repairs, lang),
+            _excluded(tr("Source", lang), "source"),
+            _fold(tr("show the table", lang), source),
+            _excluded(tr("Raw page", lang), "raw"),
+            raw_note,
             raw_view,
         ]
     )
@@ -466,9 +696,88 @@ def _json_block(value: Any, depth: int, out: list[str]) -> None:
         out.append(f"<p>{cell(value)}</p>\n\n")
 
 
-def evaluation_page(result: Any | None, source_note: str) -> str:
-    """Any evaluation JSON, rendered generically (nested objects → headings, lists of objects → tables)."""
-    out = [front_matter("Evaluation"), "# Evaluation\n\n"]
+def _get(value: Any, *path: str) -> Any:
+    """value[path[0]][path[1]]... or None when any step is missing or not an object."""
+    for key in path:
+        if not isinstance(value, Mapping) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _num(value: Any) -> str:
+    return cell(value) if isinstance(value, int | float) and not isinstance(value, bool) else cell(None)
+
+
+def evaluation_headlines(result: Any) -> dict[str, list[list[Any]]]:
+    """The headline figures of an evaluation JSON as table rows (raw values), by table name:
+    cleaning per label, metadata accuracy, summaries (ROUGE), topics (micro P / R / F1 per
+    setting). A table whose figures are missing from the JSON is left out."""
+    tables: dict[str, list[list[Any]]] = {}
+    per_label = _get(result, "cleaning", "lines", "per_label")
+    rows = [
+        [label, *(_get(v, k) for k in ("precision", "recall", "f1", "support"))]
+        for label, v in (per_label or {}).items()
+        if isinstance(v, Mapping)
+    ]
+    removed = _get(result, "cleaning", "lines", "removed")
+    if isinstance(removed, Mapping):
+        rows.append(["removed (boilerplate + spam)", *(_get(removed, k) for k in ("precision", "recall", "f1", "support"))])
+    if rows:
+        tables["cleaning"] = rows
+    meta = _get(result, "cleaning", "metadata")
+    if isinstance(meta, Mapping):
+        rows = [[k, _get(v, "correct"), _get(v, "total"), _get(v, "accuracy")] for k, v in meta.items() if isinstance(v, Mapping)]
+        if rows:
+            tables["metadata"] = rows
+    methods = _get(result, "annotations", "summaries", "methods")
+    if isinstance(methods, Mapping):
+        rows = [
+            [name, _get(v, "mean_chars"), *(_get(v, unit, r) for unit in ("char", "word") for r in ("rouge1", "rouge2", "rougeL"))]
+            for name, v in methods.items()
+            if isinstance(v, Mapping)
+        ]
+        if rows:
+            tables["summaries"] = rows
+    topics = _get(result, "annotations", "topics")
+    if isinstance(topics, Mapping):
+        rows = [
+            [name, *(_get(v, "micro", k) for k in ("precision", "recall", "f1")), _get(v, "exact_match")]
+            for name, v in topics.items()
+            if isinstance(_get(v, "micro"), Mapping)
+        ]
+        if rows:
+            tables["topics"] = rows
+    return tables
+
+
+EVALUATION_TABLES = {
+    "cleaning": ("Cleaning: raw lines against the gold labels", ["label", "precision", "recall", "F1", "support"]),
+    "metadata": ("Metadata against the gold values", ["field", "correct", "total", "accuracy"]),
+    "summaries": (
+        "Summaries against the curated ones (ROUGE F1)",
+        ["method", "mean chars", "char R-1", "char R-2", "char R-L", "word R-1", "word R-2", "word R-L"],
+    ),
+    "topics": ("Topics against the gold labels (micro averages)", ["setting", "precision", "recall", "F1", "exact match"]),
+}
+EVALUATION_TABLES_ZH = {
+    "cleaning": "清洗：原始行与人工标注对比",
+    "metadata": "元数据与人工标注对比",
+    "summaries": "摘要与人工摘要对比（ROUGE F1）",
+    "topics": "主题与人工标注对比（微平均）",
+}
+
+
+def evaluation_page(
+    result: Any | None,
+    source_note: str,
+    lang: str = "en",
+    charts: Sequence[Chart] = (),
+    download: str | None = None,
+) -> str:
+    """Headline tables and charts of the evaluation JSON, the JSON as a download, and every
+    figure (rendered generically: nested objects → headings, lists of objects → tables) folded."""
+    out = [front_matter(tr("Evaluation", lang)), f"# {tr('Evaluation', lang)}\n\n"]
     if result is None:
         out.append(
             '<p class="zh-not-available"><strong>Evaluation: not available.</strong> '
@@ -478,13 +787,46 @@ def evaluation_page(result: Any | None, source_note: str) -> str:
         )
         return "".join(out)
     out.append(
-        f"Figures from `zhnews evaluate` ({html_text(source_note)}), "
-        "measured against the maintainers' gold annotations.\n\n"
+        f"由 `zhnews evaluate` 得出（{html_text(source_note)}），与维护者的人工标注对比。五篇种子网页上的数字是样本内的："
+        "清洗规则和主题提示词是读过这些网页的人写的。\n\n"
+        if lang == "zh"
+        else f"Figures from `zhnews evaluate` ({html_text(source_note)}), measured against the maintainers' gold "
+        "annotations. Figures on the seed pages are in-sample: the cleaning rules and topic cues were "
+        "written by people who had read them.\n\n"
     )
-    _json_block(result, 2, out)
-    out.append('\n<details class="zh-details"><summary>raw JSON</summary>\n<pre><code>')
-    out.append(html_text(json.dumps(result, ensure_ascii=False, indent=2)).replace("\n", "&#10;"))
-    out.append("</code></pre>\n</details>\n")
+    if download:
+        out.append(
+            f'<p><a class="md-button" href="{html_attr(download)}" download>{tr("Download the JSON", lang)}</a></p>\n\n'
+        )
+    summary = _get(result, "cleaning", "summary")
+    if isinstance(summary, str):
+        out.append(f"<p><strong>{html_text(summary)}</strong></p>\n\n")
+    statement = _get(result, "annotations", "summaries", "comparison", "statement")
+    if isinstance(statement, str):
+        out.append(f"<p>{html_text(statement)}</p>\n\n")
+    chart = {c.file: c for c in charts}
+    for name, rows in evaluation_headlines(result).items():
+        title, header = EVALUATION_TABLES[name]
+        heading = EVALUATION_TABLES_ZH[name] if lang == "zh" else title
+        out.append(f"## {heading} {{ #{name} }}\n\n")
+        out.append(
+            html_table(
+                [html_text(h) for h in header],
+                [[html_text(str(r[0])), *(_num(v) for v in r[1:])] for r in rows],
+                f"eval-{name}",
+            )
+        )
+        c = chart.get(f"eval-{name}.svg")
+        if c is not None:
+            out.append(f"\n![{md_inline(c.title)}](assets/charts/{c.file}){{ .zh-chart }}\n")
+        out.append("\n")
+    note = _get(result, "annotations", "topics", "note")
+    if isinstance(note, str):
+        out.append(f"<p>{html_text(note)}</p>\n\n")
+    out.append(f"## {'全部数字' if lang == 'zh' else 'All figures'} {{ #all data-search-exclude }}\n\n")
+    out.append('<details class="zh-details"><summary>every figure of the JSON, as tables</summary>\n\n')
+    _json_block(result, 3, out)
+    out.append("</details>\n")
     return "".join(out)
 
 
@@ -524,8 +866,25 @@ def changelog_page(text: str | None) -> str:
     return front_matter("Changelog") + "# Changelog\n\n" + body.strip() + "\n"
 
 
-def card_page(readme: str) -> str:
-    """The dataset card: the YAML metadata (escaped, collapsed) and the Markdown body as written."""
+CARD_ZH = """本页是数据集在 Hugging Face Hub 上的 `README.md`（数据卡）。下面先用中文概述，英文原文在后。
+
+- **内容**：关于 AI 算力短缺（GPU、英伟达与 AMD、国产 AI 芯片、大模型）的中文新闻，每篇都有原字形正文以及简体
+  （zh-Hans）和繁体（zh-Hant）两种字形的正文。
+- **三个配置**：`documents`（每篇文章一行：正文、元数据及其规则、摘要、主题、关键词、实体、质量信号、修复记录、来源）、
+  `paragraphs`（每段一行，两种字形）、`lines`（每个非空原始行一行，带自动标签、原因和人工标注）。
+- **标注来源**：人工摘要和人工主题标注注明 `curated`；自动方法注明方法和版本；实体来自人工整理的
+  [实体词表](entities.md)。
+- **划分**：train / validation / test，由文档组（含近似重复）的哈希决定，同一组不会跨划分。
+- **许可**：文章版权归原发布者所有，仅供非商业研究；标注、数据结构和代码采用 Apache-2.0。
+- **局限**：规模很小；种子网页上的评测数字是样本内的。
+
+"""
+
+
+def card_page(readme: str, lang: str = "en") -> str:
+    """The dataset card: the YAML metadata (escaped, collapsed) and the Markdown body as written;
+    the Chinese face puts a Chinese summary first and keeps the English body out of the search
+    (the English face indexes it once)."""
     meta, body = "", readme
     if readme.startswith("---\n"):
         end = readme.find("\n---\n", 4)
@@ -534,10 +893,14 @@ def card_page(readme: str) -> str:
     # The body is Markdown made by builders/export/card.py with corpus values through md_inline; raw
     # HTML is never expected there, so any tag is shown as text rather than trusted.
     body = neutralise_html(body)
-    body = re.sub(r"^# .*$", "# Data card", body.strip(), count=1, flags=re.M)
+    body = re.sub(r"^# .*$", "", body.strip(), count=1, flags=re.M).strip()
+    if lang == "zh":
+        body = '<div class="zh-card-body" lang="en" data-search-exclude markdown="1">\n\n' + body + "\n\n</div>"
+    intro = CARD_ZH if lang == "zh" else "The same content as the dataset's `README.md` on the Hugging Face Hub.\n\n"
     return (
-        front_matter("Data card")
-        + "The same content as the dataset's `README.md` on the Hugging Face Hub.\n\n"
+        front_matter(tr("Data card", lang))
+        + f"# {tr('Data card', lang)}\n\n"
+        + intro
         + '<details class="zh-details"><summary>Card metadata (YAML front matter)</summary>\n<pre><code>'
         + html_text(meta).replace("\n", "&#10;")
         + "</code></pre>\n</details>\n\n"

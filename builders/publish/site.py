@@ -27,13 +27,15 @@ from typing import Any
 import pyarrow.parquet as pq
 import yaml
 
-from builders.config import REPO_ROOT, dataset_version
+from builders.annotate.entities import default_gazetteer
+from builders.config import REPO_ROOT, dataset_version, section
 from builders.export.atomic import staged_output
 from builders.publish import pages
+from builders.publish.i18n import LANGS, suffix
 from builders.record import BuildError
 from builders.schema import CONFIGS, class_names, load_schema
 from builders.stats import compute_stats, parquet_files
-from builders.stats.charts import render_charts
+from builders.stats.charts import render_charts, render_evaluation_charts
 
 log = logging.getLogger(__name__)
 
@@ -113,13 +115,16 @@ def generate_pages(
     topics = _topics(repo)
 
     stats = compute_stats(dataset)
+    gazetteer = default_gazetteer().by_id()
     labels = {t["id"]: f"{t.get('zh_hans', '')} {t['id']}".strip() for t in topics}
-    charts = render_charts(stats, docs_dir / "assets" / "charts", labels)
+    entity_labels = {i: f"{e.zh_hans} {e.en}" if e.zh_hans != e.en else e.en for i, e in gazetteer.items()}
+    charts = render_charts(stats, docs_dir / "assets" / "charts", labels, entity_labels)
     report.charts = len(charts)
     version = dataset_version()
-    (docs_dir / "statistics.md").write_text(
-        pages.statistics_page(stats, charts, topics, version), encoding="utf-8"
-    )
+    for lang in LANGS:
+        (docs_dir / f"statistics{suffix(lang)}.md").write_text(
+            pages.statistics_page(stats, charts, topics, version, gazetteer, lang), encoding="utf-8"
+        )
 
     docs = sorted(_rows(dataset, "documents"), key=lambda d: d["id"])
     lines_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -127,19 +132,33 @@ def generate_pages(
         lines_by_doc[line["document_id"]].append(line)
     doc_dir = docs_dir / "documents"
     doc_dir.mkdir(parents=True, exist_ok=True)
-    (doc_dir / "index.md").write_text(pages.documents_index(docs, scripts, topic_names), encoding="utf-8")
+    for lang in LANGS:
+        (doc_dir / f"index{suffix(lang)}.md").write_text(
+            pages.documents_index(docs, scripts, topic_names, gazetteer, topics, lang), encoding="utf-8"
+        )
     for doc in docs:
         if not pages.SAFE_ID.match(doc["id"]) or doc["id"] == "index":
             raise BuildError(f"{dataset}: document id {doc['id']!r} cannot be a page name")
         lines = sorted(lines_by_doc.get(doc["id"], []), key=lambda r: r["line_number"])
-        text = pages.document_page(doc, lines, scripts, topic_names, line_labels, topics)
-        (doc_dir / f"{doc['id']}.md").write_text(text, encoding="utf-8")
+        for lang in LANGS:
+            text = pages.document_page(doc, lines, scripts, topic_names, line_labels, topics, gazetteer, lang)
+            (doc_dir / f"{doc['id']}{suffix(lang)}.md").write_text(text, encoding="utf-8")
     report.documents = len(docs)
 
     readme = (dataset / "README.md").read_text(encoding="utf-8")
-    (docs_dir / "card.md").write_text(pages.card_page(readme), encoding="utf-8")
+    for lang in LANGS:
+        (docs_dir / f"card{suffix(lang)}.md").write_text(pages.card_page(readme, lang), encoding="utf-8")
     result, note = load_evaluation(evaluation)
-    (docs_dir / "evaluation.md").write_text(pages.evaluation_page(result, note), encoding="utf-8")
+    eval_charts: list[Any] = []
+    download = None
+    if result is not None and evaluation is not None:
+        eval_charts = render_evaluation_charts(pages.evaluation_headlines(result), docs_dir / "assets" / "charts")
+        shutil.copyfile(evaluation, docs_dir / "assets" / "evaluation.json")
+        download = "assets/evaluation.json"
+    for lang in LANGS:
+        (docs_dir / f"evaluation{suffix(lang)}.md").write_text(
+            pages.evaluation_page(result, note, lang, eval_charts, download), encoding="utf-8"
+        )
     changelog = repo / "CHANGELOG.md"
     text = changelog.read_text(encoding="utf-8") if changelog.is_file() else None
     (docs_dir / "changelog.md").write_text(pages.changelog_page(text), encoding="utf-8")
@@ -153,6 +172,19 @@ def mkdocs_config(repo: Path, docs_dir: Path, site_dir: Path) -> dict[str, Any]:
     config = yaml.safe_load((repo / "mkdocs.yml").read_text(encoding="utf-8"))
     config["docs_dir"] = str(docs_dir)
     config["site_dir"] = str(site_dir)
+    theme = config.get("theme") or {}
+    if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme["custom_dir"] = str((repo / theme["custom_dir"]).resolve())
+    # Plain links in the footer (Material's repo_url would fetch the repository's star count from
+    # the forge's API: an outside request).
+    cfg = section("dataset")
+    links = [
+        {"icon": "fontawesome/solid/database", "name": "Dataset on the Hugging Face Hub",
+         "link": f"https://huggingface.co/datasets/{cfg['hub_repo']}"},
+    ]
+    if cfg.get("repository"):
+        links.append({"icon": "fontawesome/brands/git-alt", "name": "Source repository", "link": cfg["repository"]})
+    config.setdefault("extra", {})["social"] = links
     for plugin in config.get("plugins", []):
         if isinstance(plugin, dict) and "search" in plugin:
             opts = plugin["search"] or {}
@@ -160,11 +192,36 @@ def mkdocs_config(repo: Path, docs_dir: Path, site_dir: Path) -> dict[str, Any]:
             if user_dict:
                 path = (repo / user_dict).resolve()
                 if path.is_file():
-                    opts["jieba_dict_user"] = str(path)
+                    opts["jieba_dict_user"] = str(search_user_dict(path, docs_dir.parent / "search-userdict.txt"))
                 else:  # the annotators' dictionary moved: search still works, with stock jieba words
                     log.warning("%s: jieba user dictionary not found; searching with jieba's own words", path)
                     opts.pop("jieba_dict_user")
     return config
+
+
+# Frequency of the gazetteer's names in the search's jieba dictionary: that of the product names
+# of the annotators' user dictionary (builders/annotate/userdict.txt).
+SEARCH_WORD_FREQ = 1000
+_ALL_HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}$")
+
+
+def search_user_dict(user_dict: Path, out: Path) -> Path:
+    """The annotators' user dictionary plus every Han name of the gazetteer in both scripts (as
+    written, zh-Hans and zh-Hant): Material segments page text with jieba at build time, and a
+    typed query matches whole tokens only, so 黃仁勳 or 輝達 must be one token in Traditional text."""
+    from builders.enrich.convert import get_converter
+
+    conv = get_converter()
+    known = {line.split()[0] for line in user_dict.read_text(encoding="utf-8").splitlines() if line.strip()}
+    words: set[str] = set()
+    for entity in default_gazetteer().entities:
+        for form in entity.names():
+            words.update(f for f in (form, conv.to_hans(form), conv.to_hant(form)) if _ALL_HAN.match(f))
+    extra = "".join(f"{w} {SEARCH_WORD_FREQ} nz\n" for w in sorted(words - known))
+    text = user_dict.read_text(encoding="utf-8").rstrip("\n") + "\n" + extra
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out
 
 
 def stage_docs(repo: Path, work: Path) -> Path:
@@ -195,6 +252,42 @@ def stub_missing(config: dict[str, Any], docs_dir: Path) -> list[str]:
 _EXTERNAL = re.compile(
     r"""<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""", re.I
 )
+
+
+# Material 9.8.1's search worker segments a Chinese query against the index's words but never
+# tries the whole query as a word: when a shorter prefix is a word too (华 for 华为, 黃 for 黃仁勳)
+# the query shrinks to that prefix and finds the wrong documents. The function is replaced by a
+# longest-match segmentation over the same words (the whole query included); the build fails if
+# the pinned Material ever ships a different function, so the patch is reviewed then.
+_MATERIAL_SEGMENT = (
+    'function fe(t,e){let r=new Set,n=new Uint16Array(t.length);for(let s=0;s<t.length;s++)'
+    "for(let o=s+1;o<t.length;o++)t.slice(s,o)in e&&(n[s]=o-s);let i=[0];for(let s=i.length;s>0;)"
+    "{let o=i[--s];for(let u=1;u<n[o];u++)n[o+u]>n[o]-u&&(r.add(t.slice(o,o+u)),i[s++]=o+u);"
+    "let a=o+n[o];n[a]&&a<t.length-1&&(i[s++]=a),r.add(t.slice(o,a))}"
+    'return r.has("")?new Set([t]):r}'
+)
+_LONGEST_MATCH_SEGMENT = (
+    "function fe(t,e){let r=new Set,p=0;for(;p<t.length;){let q=0;"
+    "for(let o=t.length;o>p;o--)if(t.slice(p,o)in e){q=o;break}"
+    "if(!q){r.add(t.slice(p));break}r.add(t.slice(p,q)),p=q}"
+    "return r.size?r:new Set([t])}"
+)
+
+
+def patch_search_worker(site: Path) -> int:
+    """Replace Material's query segmentation (see above) in the built search worker; return the
+    number of files patched."""
+    patched = 0
+    for worker in sorted(site.glob("assets/javascripts/workers/search.*.min.js")):
+        code = worker.read_text(encoding="utf-8")
+        if _MATERIAL_SEGMENT not in code:
+            raise BuildError(
+                f"{worker}: Material's Chinese query segmentation is not the one patched for 9.8.1; "
+                "review builders/publish/site.py (patch_search_worker) for this Material version"
+            )
+        worker.write_text(code.replace(_MATERIAL_SEGMENT, _LONGEST_MATCH_SEGMENT), encoding="utf-8")
+        patched += 1
+    return patched
 
 
 def check_offline(site: Path) -> None:
@@ -249,6 +342,8 @@ def build_site(
             tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
             raise BuildError(f"{config_file}: mkdocs build --strict failed:\n{tail}")
         check_offline(tmp)
+        if not patch_search_worker(tmp):
+            raise BuildError(f"{tmp}: no search worker found in the built site")
         report.pages = sum(1 for _ in tmp.rglob("*.html"))
     report.site = site
     report.seconds = time.perf_counter() - start

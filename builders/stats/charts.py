@@ -145,10 +145,21 @@ def _histogram(values: Sequence[int], xlabel: str, path: Path) -> None:
     _save(fig, path)
 
 
-def render_charts(stats: dict[str, Any], out_dir: Path, topic_labels: dict[str, str]) -> list[Chart]:
+# The entities chart shows the most frequent ones only (a gazetteer can hold hundreds).
+TOP_ENTITIES = 25
+
+
+def render_charts(
+    stats: dict[str, Any],
+    out_dir: Path,
+    topic_labels: dict[str, str],
+    entity_labels: dict[str, str] | None = None,
+) -> list[Chart]:
     """Draw every chart of the statistics page into ``out_dir``; return them in page order.
 
-    ``topic_labels`` maps topic id → the label to show (e.g. "GPU供应与价格 gpu_supply")."""
+    ``topic_labels`` maps topic id → the label to show (e.g. "GPU供应与价格 gpu_supply");
+    ``entity_labels`` entity id → label (e.g. "英伟达 NVIDIA")."""
+    entity_labels = entity_labels or {}
     charts: list[Chart] = []
     with plt.rc_context(_style()):
         splits = list(dict.fromkeys(s for per in stats["per_split"].values() for s in per))
@@ -184,6 +195,16 @@ def render_charts(stats: dict[str, Any], out_dir: Path, topic_labels: dict[str, 
         )
         charts.append(Chart("topics.svg", "Documents per topic (主题分布)"))
 
+        entities = list(stats.get("entities", {}).items())[:TOP_ENTITIES]
+        _barh(
+            [entity_labels.get(e, e) for e, _ in entities],
+            [n for _, n in entities],
+            "documents",
+            out_dir / "entities.svg",
+            color="#2f8f8a",
+        )
+        charts.append(Chart("entities.svg", f"Documents per entity, the {TOP_ENTITIES} most frequent (实体)"))
+
         _histogram(stats["doc_lengths"], "characters per document", out_dir / "document-lengths.svg")
         charts.append(Chart("document-lengths.svg", "Document length distribution (characters)"))
         _histogram(stats["paragraph_lengths"], "characters per paragraph", out_dir / "paragraph-lengths.svg")
@@ -205,4 +226,45 @@ def render_charts(stats: dict[str, Any], out_dir: Path, topic_labels: dict[str, 
         repairs = stats["repairs"]
         _barh(list(repairs), list(repairs.values()), "repairs", out_dir / "repairs.svg", color="#7a5ab5")
         charts.append(Chart("repairs.svg", "Repairs by kind"))
+    return charts
+
+
+def render_evaluation_charts(tables: dict[str, list[list[Any]]], out_dir: Path) -> list[Chart]:
+    """Charts of the evaluation page's headline tables (rows as made by
+    ``builders.publish.pages.evaluation_headlines``): F1 per cleaning label, ROUGE per summary
+    method, topic micro P / R / F1 per setting."""
+    charts: list[Chart] = []
+
+    def nums(values: list[Any]) -> list[float]:
+        return [float(v) if isinstance(v, int | float) and not isinstance(v, bool) else 0.0 for v in values]
+
+    with plt.rc_context(_style()):
+        if "cleaning" in tables:
+            rows = tables["cleaning"]
+            _grouped(
+                [str(r[0]) for r in rows],
+                {"precision": nums([r[1] for r in rows]), "recall": nums([r[2] for r in rows]), "F1": nums([r[3] for r in rows])},
+                "score",
+                out_dir / "eval-cleaning.svg",
+            )
+            charts.append(Chart("eval-cleaning.svg", "Cleaning: precision, recall and F1 per label"))
+        if "summaries" in tables:
+            rows = tables["summaries"]
+            names = ["char R-1", "char R-2", "char R-L", "word R-1", "word R-2", "word R-L"]
+            _grouped(
+                names,
+                {str(r[0]): nums(r[2:8]) for r in rows},
+                "ROUGE F1",
+                out_dir / "eval-summaries.svg",
+            )
+            charts.append(Chart("eval-summaries.svg", "Summaries: ROUGE F1 per method"))
+        if "topics" in tables:
+            rows = tables["topics"]
+            _grouped(
+                [str(r[0]) for r in rows],
+                {"precision": nums([r[1] for r in rows]), "recall": nums([r[2] for r in rows]), "F1": nums([r[3] for r in rows])},
+                "micro average",
+                out_dir / "eval-topics.svg",
+            )
+            charts.append(Chart("eval-topics.svg", "Topics: micro precision, recall and F1 per setting"))
     return charts

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from builders.config import REPO_ROOT
-from builders.enrich.convert import get_converter, opencc_binding, plain
+from builders.textscript.convert import get_converter, opencc_binding, plain
 
 
 def seed_text(mib: float) -> str:

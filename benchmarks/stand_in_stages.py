@@ -94,7 +94,7 @@ def annotate_document(doc: Document, curated: Any, to_hant: Any) -> Document:
 _module("builders.clean", clean_document=clean_document, line_key=line_key)
 _module("builders.clean.gold", load_gold=lambda *a, **k: None)
 _module("builders.enrich.metadata", extract_metadata=extract_metadata)
-_module("builders.enrich.convert", get_converter=lambda: _Identity())
+_module("builders.textscript.convert", get_converter=lambda: _Identity())
 _module("builders.enrich.script", apply_scripts=apply_scripts)
 _module("builders.annotate", annotate_document=annotate_document, warm_up=lambda: None)
 _module("builders.annotate.curated", load_curated=lambda *a, **k: {}, CuratedAnnotation=object)

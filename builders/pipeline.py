@@ -40,7 +40,6 @@ from builders.annotate.curated import CuratedAnnotation, load_curated
 from builders.clean import clean_document, line_key
 from builders.clean.gold import load_gold
 from builders.config import Paths, default_paths, section
-from builders.enrich.convert import get_converter
 from builders.enrich.line_index import LineDocCounts, SignatureIndex
 from builders.enrich.metadata import extract_metadata
 from builders.enrich.near_duplicates import NearDuplicateIndex, ParagraphNeighbours
@@ -60,6 +59,7 @@ from builders.ingest.sources import load_sources
 from builders.record import BuildError, Document, Source
 from builders.schema import CONFIGS, features
 from builders.split import assign_splits, group_keys
+from builders.textscript.convert import get_converter
 
 SPILL_DIR = ".spill"
 

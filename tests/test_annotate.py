@@ -216,7 +216,7 @@ def test_repository_curated_annotations_are_valid() -> None:
     ids = {p.stem for p in (REPO / "corpus" / "raw").glob("*.txt")}
     curated = load_curated(REPO / "corpus" / "curated", ids)
     assert set(curated) == ids
-    from builders.enrich.convert import get_converter  # plain OpenCC t2s would turn 昇腾 into 升腾
+    from builders.textscript.convert import get_converter  # plain OpenCC t2s would turn 昇腾 into 升腾
 
     to_hans = get_converter().to_hans
     for ann in curated.values():

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders.enrich import convert
-from builders.enrich.convert import OpenCCConverter, PhraseTable, get_converter, plain, read_table
+from builders.textscript import convert
+from builders.textscript.convert import OpenCCConverter, PhraseTable, get_converter, plain, read_table
 
 REPO = Path(__file__).resolve().parent.parent
 SIMPLIFIED_SEEDS = [

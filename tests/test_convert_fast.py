@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from builders.clean import patterns, repair
 from builders.clean.patterns import simplified
 from builders.enrich import script
-from builders.enrich.convert import (
+from builders.textscript.convert import (
     REIMPLEMENTED,
     SegmentedOpenCC,
     opencc_binding,
@@ -197,7 +197,7 @@ def test_simplified_equals_stock_t2s(text: str) -> None:
 def test_converters_pickle_without_their_caches() -> None:
     import pickle
 
-    from builders.enrich.convert import get_converter
+    from builders.textscript.convert import get_converter
 
     conv = get_converter()
     assert conv.to_hant("国家发展") == "國家發展"
@@ -210,7 +210,7 @@ def test_converters_pickle_without_their_caches() -> None:
 
 @pytest.mark.parametrize("config", ["t2s", "s2tw"])
 def test_long_texts_bypass_the_caches_with_the_same_result(config: str) -> None:
-    from builders.enrich.convert import CACHE_MAX_CHARS, get_converter
+    from builders.textscript.convert import CACHE_MAX_CHARS, get_converter
 
     rng = random.Random(5)
     long_text = "".join(rng.choice(pieces()) for _ in range(3 * CACHE_MAX_CHARS))
@@ -256,7 +256,7 @@ def _key_compositions(config: str, n: int, seed: int) -> list[str]:
 def test_chain_converter_equals_the_binding_on_competing_keys(config: str) -> None:
     import opencc
 
-    from builders.enrich.convert import ChainConverter
+    from builders.textscript.convert import ChainConverter
 
     cc = opencc.OpenCC(config)
     fast = ChainConverter(cc._dict_chain_data)

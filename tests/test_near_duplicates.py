@@ -6,8 +6,8 @@ import pickle
 
 import pytest
 
-from builders.enrich.convert import get_converter
 from builders.enrich.near_duplicates import NearDuplicateIndex, normalise, shingles
+from builders.textscript.convert import get_converter
 from tests.test_convert import SIMPLIFIED_SEEDS, TRADITIONAL_SEEDS, clean_seed_text
 
 SEEDS = SIMPLIFIED_SEEDS + TRADITIONAL_SEEDS

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from builders.enrich.convert import get_converter
 from builders.enrich.script import apply_scripts, identify_script
 from builders.record import Document, Field, Paragraph, Source
+from builders.textscript.convert import get_converter
 from tests.test_convert import SIMPLIFIED_SEEDS, TRADITIONAL_SEEDS, clean_seed_text
 
 SPAM_HEADER = "首页 国产 亚洲 小说图片，高清视频，久久精品国产，在线观看，免费下载，最新资讯"

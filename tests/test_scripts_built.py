@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from builders.enrich.convert import get_converter
 from builders.schema import class_names
 from builders.stats import parquet_files
+from builders.textscript.convert import get_converter
 
 
 def _rows(dataset: Path, config: str) -> Iterator[dict]:

@@ -77,7 +77,7 @@ def test_snapshot_and_credit() -> None:
 
 def test_labels_and_cues_are_in_the_right_script() -> None:
     # The project's script layer (OpenCC plus its phrase table: plain OpenCC t2s turns 昇腾 into 升腾).
-    from builders.enrich.convert import get_converter
+    from builders.textscript.convert import get_converter
 
     conv = get_converter()
     for topic in load_taxonomy(TOPICS).topics:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from builders.enrich.convert import plain
+from builders.textscript.convert import plain
 
 HERE = Path(__file__).resolve().parent
 PATTERNS_FILE = HERE / "line_patterns.yaml"
@@ -112,7 +112,7 @@ def simplified(text: str) -> str:
     """The line in Simplified script, for vocabulary matching only (variants such as 簽/籤 and
     為/爲 all fold to one form, which expanding the word lists alone would miss).
 
-    Plain OpenCC t2s through :func:`builders.enrich.convert.plain`, which converts each distinct
+    Plain OpenCC t2s through :func:`builders.textscript.convert.plain`, which converts each distinct
     clause once and leaves clauses without a convertible character alone."""
     if not HAN_RE.search(text):
         return text

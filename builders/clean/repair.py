@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from builders.config import section
-from builders.enrich.convert import plain, single_char_changes
 from builders.record import Repair
+from builders.textscript.convert import plain, single_char_changes
 
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicon"
 

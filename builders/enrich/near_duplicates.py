@@ -19,7 +19,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from builders.config import section
-from builders.enrich.convert import get_converter
+from builders.textscript.convert import get_converter
 
 METHOD = "minhash-char-ngram-v1"
 # datasketch >= 2 has several permutation schemes whose sketches cannot be compared; name ours.

@@ -21,7 +21,8 @@ from functools import cache
 from pathlib import Path
 
 from builders.config import section
-from builders.enrich.convert import (
+from builders.record import PARAGRAPH_BREAK, SCRIPTS, Document
+from builders.textscript.convert import (
     PHRASE_DIR,
     SegmentedOpenCC,
     get_converter,
@@ -29,7 +30,6 @@ from builders.enrich.convert import (
     plain,
     reimplemented_chain,
 )
-from builders.record import PARAGRAPH_BREAK, SCRIPTS, Document
 
 # CJK Unified Ideographs with extensions A-H and the compatibility block: what "Han" means here.
 HAN = re.compile(

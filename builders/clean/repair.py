@@ -302,6 +302,21 @@ def _plausible(text: str) -> bool:
     return common / len(cjk) >= float(_cfg()["gbk_min_common_share"])
 
 
+def _common_share(text: str) -> float:
+    """Share of the non-ASCII characters that are common in Chinese prose (junk counts as rare)."""
+    cjk = [c for c in text if not c.isascii()]
+    return sum(1 for c in cjk if _char_score(c) >= 0.5) / len(cjk) if cjk else 1.0
+
+
+def _garbled(run: str) -> bool:
+    """A run read out of step: its own characters are not plausible Chinese (common share below
+    the realigned threshold). Sound text with one stray symbol scores near 1.0."""
+    cjk = [c for c in run if not c.isascii()]
+    if len(cjk) < 3 or not any(is_han(c) for c in cjk):
+        return False  # a lone symbol (a │ separator between menu items) says nothing
+    return _common_share(run) < float(_cfg()["gbk_min_common_share"])
+
+
 def _looks_hant(text: str) -> bool:
     """At least two characters that t2s would change (each on its own): Traditional text."""
     traditional = _t2s_chars()
@@ -373,6 +388,7 @@ def _gbk(text: str) -> tuple[str, list[Change]]:
             continue
         following = text[j] if j < n else ""
         # Candidate starts: the run start after a trace, or any point up to the first junk char.
+        was_anchored = anchored
         if anchored:
             starts = [0]
         else:
@@ -384,12 +400,21 @@ def _gbk(text: str) -> tuple[str, list[Change]]:
             res = _realign(seg[s:], following)
             if res is None or not _plausible(res[0]):
                 continue
+            if not was_anchored and not _garbled(seg[s:]):
+                # Evidence: without a lost-character trace the run itself must read as garbage
+                # (a box-drawing ╱ or │ inside sound text is a separator, not a shifted run).
+                continue
             fixed, consumed = res
             score = sum(_char_score(c) for c in seg[:s]) + sum(_char_score(c) for c in fixed)
             if best is None or score > best[0]:
                 best = (score, s, fixed, consumed)
         if best is None:
-            # Not plausibly Chinese when realigned: remove the junk, keep the rest.
+            # Not plausibly Chinese when realigned: remove the junk of a garbled run, keep the
+            # rest; a sound run keeps its symbols (box drawing, Greek) as the page wrote them.
+            if not was_anchored and not _garbled(seg):
+                out.append(seg)
+                i = j
+                continue
             cleaned = "".join(c for c in seg if not _junk(c))
             if cleaned != seg:
                 changes.append(("gbk-remove", seg, cleaned))

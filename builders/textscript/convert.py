@@ -129,7 +129,7 @@ class ChainConverter:
         return segment
 
     @staticmethod
-    def _stage(text: str, tables: list[_Table]) -> str:
+    def _stage(text: str, tables: list[_Table], allowed: Callable[[int, int], bool] | None = None) -> str:
         n = len(text)
         taken = bytearray(n)
         chosen: list[tuple[int, int, str]] = []  # (start, length, value)
@@ -143,7 +143,7 @@ class ChainConverter:
                     if longest:
                         for length in range(min(longest, n - i), 1, -1):
                             value = table.value(text[i:i + length])
-                            if value is not None:
+                            if value is not None and (allowed is None or allowed(i, length)):
                                 found.append((-length, i, value))
             if table.max_len == 1:
                 found.extend((-1, i, table.singles[ord(c)]) for i, c in enumerate(text) if ord(c) in table.singles)
@@ -214,6 +214,43 @@ class SegmentedOpenCC:
         return "".join(parts)
 
 
+class WordChainConverter(ChainConverter):
+    """:class:`ChainConverter` that applies a phrase (a key of two or more characters) only where
+    it is a word of the segmented text: its span starts and ends at word boundaries, or lies
+    inside one word. OpenCC's longest match over characters alone reads 在华发展 as 在 / 华发 /
+    展 (華髮展) and 摆明了 as 摆 / 明了 (擺明瞭); jieba's words are 在 / 华 / 发展 and 摆明 / 了.
+
+    ``words(segment)`` gives the segment's word spans; where it gives no segmentation (None) the
+    plain greedy choice applies, so the output is OpenCC's wherever no phrase crosses a word."""
+
+    def __init__(self, chain: Chain, words: Callable[[str], list[int] | None]) -> None:
+        super().__init__(chain)
+        self.words = words
+
+    def __call__(self, segment: str) -> str:
+        ends = self.words(segment)
+        if ends is None:
+            return super().__call__(segment)
+        word_of = [0] * len(segment)
+        start = 0
+        boundaries = {0}
+        for number, end in enumerate(ends):
+            word_of[start:end] = [number] * (end - start)
+            boundaries.add(end)
+            start = end
+
+        def allowed(i: int, length: int) -> bool:
+            end = i + length
+            return (i in boundaries and end in boundaries) or word_of[i] == word_of[end - 1]
+
+        for stage in self.stages:
+            converted = self._stage(segment, stage, allowed)
+            if len(converted) != len(segment):  # lengths changed: positions no longer line up
+                allowed = None  # type: ignore[assignment]
+            segment = converted
+        return segment
+
+
 @cache
 def plain(config: str) -> Callable[[str], str]:
     """Stock OpenCC conversion ``config`` (e.g. "t2s", "s2tw") of the installed binding."""
@@ -224,6 +261,78 @@ def plain(config: str) -> Callable[[str], str]:
         return SegmentedOpenCC(name)
     # The native binding takes the config file name (and is fast enough uncached).
     return opencc.OpenCC(f"{name}.json").convert
+
+
+class WordSegmentedOpenCC(SegmentedOpenCC):
+    """:class:`SegmentedOpenCC` whose phrases apply only to words of the segmented text
+    (:class:`WordChainConverter`). Traditional input is segmented in its character-by-character
+    Simplified form (jieba's dictionary is Simplified), which has the same length."""
+
+    def __init__(self, config: str) -> None:
+        super().__init__(config)
+        from builders.textscript.words import word_ends
+
+        to_simplified = {ord(k): v for k, v in single_char_changes("t2s").items() if len(v) == 1}
+        traditional_source = config.split("2", 1)[0] in ("t", "tw", "hk", "jp")
+
+        def words(segment: str) -> list[int] | None:
+            ends = word_ends(segment.translate(to_simplified) if traditional_source else segment)
+            return list(ends) if ends is not None else None
+
+        chain = WordChainConverter(self.chain, words)
+        simplified_target = config.startswith(("t2s", "tw2s", "hk2s"))
+
+        def convert(segment: str) -> str:
+            converted = chain(segment)
+            return particle_zhe(converted) if simplified_target and "著" in converted else converted
+
+        self._converted = lru_cache(maxsize=SEGMENT_CACHE)(convert)
+
+    def __reduce__(self) -> tuple[Callable[[str], Callable[[str], str]], tuple[str]]:
+        return by_words, (self.config,)
+
+
+# 著 stays 著 where it means "notable / to write" (著名, 著作, 著有, 著称); before these it is no
+# particle even when jieba gives it a word of its own.
+_ZHE_KEEP_BEFORE = frozenset("名作称述书录有")
+
+
+def particle_zhe(text: str) -> str:
+    """Simplified text with the aspect particle written 着 (Taiwan and OpenCC t2s write 著): a
+    word containing 著 takes 着 where jieba's dictionary knows the 着 form as more frequent
+    (穿著 -> 穿着, 随著 -> 随着; 显著, 土著, 著名 stay), and a 著 standing alone after a Han
+    character does too (捂 / 著 -> 捂着), unless a 著名 / 著作 / 著有 ... reading follows."""
+    from builders.textscript.words import frequency, word_ends
+
+    ends = word_ends(text)
+    if ends is None:
+        return text
+    out: list[str] = []
+    start = 0
+    for end in ends:
+        word = text[start:end]
+        if "著" in word:
+            if word == "著":
+                before, after = text[start - 1 : start], text[end : end + 1]
+                if before and _HAN_CHAR.match(before) and after not in _ZHE_KEEP_BEFORE:
+                    word = "着"
+            elif frequency(word.replace("著", "着")) > frequency(word):
+                word = word.replace("著", "着")
+        out.append(word)
+        start = end
+    return "".join(out)
+
+
+_HAN_CHAR = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+@cache
+def by_words(config: str) -> Callable[[str], str]:
+    """OpenCC ``config`` with phrases applied by words (:class:`WordSegmentedOpenCC`); with the
+    native binding, its own conversion."""
+    if opencc_binding()[0] == REIMPLEMENTED:
+        return WordSegmentedOpenCC(config.removesuffix(".json"))
+    return plain(config)
 
 
 def reimplemented_chain(config: str) -> Chain | None:
@@ -263,6 +372,9 @@ def single_char_changes(config: str) -> dict[str, str]:
 class Entry:
     target: str
     not_before: str = ""  # the entry does not apply when the next character is one of these
+    # The entry applies only at the start of a word: not where the previous character and the
+    # key's first one form a dictionary word (对于总裁: 于 belongs to 对于, it is no surname).
+    word_start: bool = False
 
 
 def read_table(path: Path) -> dict[str, Entry]:
@@ -343,6 +455,8 @@ class PhraseTable:
             following = text[at + end : at + end + 1]
             if following and following in entry.not_before:
                 continue
+            if entry.word_start and at > 0 and _is_word(text[at - 1] + key[0]):
+                continue
             return key[:end], entry.target
         return None
 
@@ -360,6 +474,37 @@ class PhraseTable:
                 for i in range(at, match.end()):
                     mask[i] = True
         return mask
+
+
+def _is_word(text: str) -> bool:
+    """A word of jieba's dictionary, in either script (looked up in its Simplified form)."""
+    from builders.textscript.words import frequency
+
+    return frequency(text) > 0 or frequency(plain("t2s")(text)) > 0
+
+
+def surname_entries(path: Path, to_hant: Callable[[str], str]) -> dict[str, Entry]:
+    """Table entries surname + title -> Traditional surname + title, from ``s2t_surnames.tsv``
+    (both the Simplified key and the Traditional form itself, so that to_hant stays idempotent)."""
+    surnames: dict[str, str] = {}
+    titles: list[str] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split("\t")
+        if len(parts) != 2 or not parts[0] or not parts[1]:
+            raise ValueError(f"{path}:{number}: expected surname<TAB>Traditional or @title<TAB>titles")
+        if parts[0] == "@title":
+            titles.extend(parts[1].split())
+        else:
+            surnames[parts[0]] = parts[1]
+    entries: dict[str, Entry] = {}
+    for surname, traditional in surnames.items():
+        for title in titles:
+            target = traditional + to_hant(title)
+            entries.setdefault(surname + title, Entry(target, word_start=True))
+            entries.setdefault(target, Entry(target, word_start=True))
+    return entries
 
 
 # --------------------------------------------------------------------------- the converter
@@ -383,15 +528,23 @@ class OpenCCConverter:
             "hans": [phrase_dir / "t2s_extra.tsv", phrase_dir / f"{to_hans}_protect.tsv"],
             "hant": [phrase_dir / "s2t_extra.tsv", phrase_dir / f"{to_hant}_protect.tsv"],
         }
-        self.tables = {d: PhraseTable(_load_tables(files)) for d, files in self._files.items()}
+        surnames = phrase_dir / "s2t_surnames.tsv"
+        if surnames.exists():
+            self._files["hant"].append(surnames)
+        tables = {d: _load_tables([f for f in files if f != surnames]) for d, files in self._files.items()}
+        if surnames.exists():
+            for key, entry in surname_entries(surnames, plain(to_hant)).items():
+                tables["hant"].setdefault(key, entry)
+        self.tables = {d: PhraseTable(entries) for d, entries in tables.items()}
         self._plain = {d: plain(c) for d, c in self.configs.items()}
+        self._words = {d: by_words(c) for d, c in self.configs.items()}
         self._sha256: str | None = None
         self._init_cache()
 
     def _init_cache(self) -> None:
         # Titles, boilerplate and repeated paragraphs come back: each distinct text once.
         self._cached = {
-            d: lru_cache(maxsize=TEXT_CACHE)(partial(self.tables[d].apply, convert=self._plain[d]))
+            d: lru_cache(maxsize=TEXT_CACHE)(partial(self.tables[d].apply, convert=self._words[d]))
             for d in self.configs
         }
 
@@ -411,7 +564,7 @@ class OpenCCConverter:
     def convert(self, text: str, target: str) -> str:
         direction = "hans" if target == "hans" else "hant"
         if len(text) > CACHE_MAX_CHARS:
-            return self.tables[direction].apply(text, self._plain[direction])
+            return self.tables[direction].apply(text, self._words[direction])
         return self._cached[direction](text)
 
     def source_offsets(self, text: str, converted: str, target: str) -> list[int] | None:

@@ -128,9 +128,11 @@ def _meta_title(doc: Document) -> str | None:
 def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: int) -> Document:
     """Label, repair and (where spun) restore one document; fills doc.lines, doc.repairs,
     doc.text, doc.text_spun and the spin / stuffing entries of doc.quality."""
+    # The page's own text is evidence for a character lost at a GBK run (its n-grams).
+    context = "\n".join(line.raw for line in doc.lines) if any("?" in line.raw for line in doc.lines) else None
     for line in doc.lines:
         if repair_line is not None and line.raw.strip():
-            text, repairs = repair_line(line.raw, line.number)
+            text, repairs = repair_line(line.raw, line.number, context)
             line.text = text
             doc.repairs.extend(repairs)
         else:

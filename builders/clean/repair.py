@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -257,9 +258,10 @@ def _char_score(ch: str) -> float:
     return -1.0
 
 
-def _realign(run: str, following: str) -> tuple[str, bool] | None:
-    """Decode ``run``'s GBK bytes one byte later. Returns (text, consumed_following) or None when
-    the bytes are not GBK (so the run is not a shifted GBK run)."""
+def _realign(run: str, following: str) -> tuple[str, bool, int | None] | None:
+    """Decode ``run``'s GBK bytes one byte later. Returns (text, consumed_following, the lead
+    byte left without its partner at the end or None), or None when the bytes are not GBK (so
+    the run is not a shifted GBK run)."""
     try:
         data = run.encode("gbk")[1:]
     except UnicodeEncodeError:
@@ -267,6 +269,7 @@ def _realign(run: str, following: str) -> tuple[str, bool] | None:
     out: list[str] = []
     i = 0
     consumed = False
+    dangling: int | None = None
     while i < len(data):
         b = data[i]
         if b < 0x80:
@@ -288,8 +291,109 @@ def _realign(run: str, following: str) -> tuple[str, bool] | None:
                 consumed = True
             except UnicodeDecodeError:
                 pass
+        if not consumed:
+            dangling = b
         i += 1
-    return "".join(out), consumed
+    return "".join(out), consumed, dangling
+
+
+# U+3013 GETA MARK: the typesetter's sign for a character that could not be recovered.
+GAP = "\u3013"
+
+
+@cache
+def _gbk_candidates(byte: int, lost_lead: bool) -> tuple[str, ...]:
+    """Characters of the GBK code space whose trail byte (``lost_lead``: the lead byte was lost)
+    or lead byte (the trail byte was lost) is ``byte``: Han characters and CJK punctuation."""
+    found = []
+    for other in range(0x40, 0xFF):
+        pair = bytes([other, byte]) if lost_lead else bytes([byte, other])
+        try:
+            ch = pair.decode("gbk")
+        except UnicodeDecodeError:
+            continue
+        if len(ch) == 1 and (is_han(ch) or ch in CJK_PUNCT or ch in CURLY):
+            found.append(ch)
+    return tuple(found)
+
+
+def _logprob(text: str) -> float:
+    """log P(text) under jieba's word-unigram model (its best segmentation): how plausible a
+    candidate reading is as Chinese."""
+    from builders.textscript.words import tokenizer
+
+    tok = tokenizer()
+    route: dict[int, tuple[float, int]] = {}
+    tok.calc(text, tok.get_DAG(text), route)
+    return route[0][0]
+
+
+def _recover(candidates: tuple[str, ...], left: str, right: str, page_hant: bool) -> str | None:
+    """The candidate that context decides: the reading left + c + right most plausible under
+    jieba's word model, by a margin of ``gbk_lost_char_min_margin`` (natural log) over every
+    other reading, and one that forms a word with a neighbour (當?時間 -> 當地時間: 当地). None
+    when context does not decide."""
+    from builders.textscript.words import frequency
+
+    to_simplified = plain("t2s")
+    left, right = left[-6:], right[:6]
+    readings: dict[str, tuple[float, str]] = {}
+    for ch in candidates:
+        if not is_han(ch):
+            continue
+        simplified = to_simplified(ch)
+        score = _logprob(to_simplified(left + ch + right))
+        # Characters with the same Simplified form are one reading: keep the page's script.
+        keep = readings.get(simplified)
+        traditional = ch in _t2s_chars()
+        if keep is None or score > keep[0] or (score == keep[0] and traditional == page_hant):
+            readings[simplified] = (score, ch)
+    if not readings:
+        return None
+    supported = _document_support(readings, left, right)
+    if supported is not None:
+        return supported
+    ranked = sorted(readings.items(), key=lambda kv: -kv[1][0])
+    best_simplified, (best, ch) = ranked[0]
+    second = ranked[1][1][0] if len(ranked) > 1 else float("-inf")
+    if best - second < float(_cfg()["gbk_lost_char_min_margin"]):
+        return None
+    s_left, s_right = to_simplified(left), to_simplified(right)
+    spans = any(
+        frequency(s_left[len(s_left) - k:] + best_simplified + s_right[:m]) > 0
+        for k in range(0, 4) for m in range(0, 4) if k + m >= 1 and k <= len(s_left) and m <= len(s_right)
+    )
+    return ch if spans else None
+
+
+# The raw text of the document being repaired, when the caller gives it (repair_line's
+# ``context``): n-gram evidence from the same page for a lost character.
+_DOCUMENT: ContextVar[str | None] = ContextVar("repair_document", default=None)
+
+
+def _document_support(readings: dict[str, tuple[float, str]], left: str, right: str) -> str | None:
+    """The one candidate whose reading with its neighbours (a character on each side, or two on
+    one side) occurs elsewhere in the document, in the page's own text; None when none or
+    several do (仍處于 on the same page decides 們?處于)."""
+    document = _DOCUMENT.get()
+    if not document:
+        return None
+    found = []
+    for _, ch in readings.values():
+        windows = (left[-1:] + ch + right[:1], ch + right[:2], left[-2:] + ch)
+        if any(len(w) == 3 and document.count(w) > 0 for w in windows):
+            found.append(ch)
+    return found[0] if len(found) == 1 else None
+
+
+def _recover_trail(lead: int, left: str, right: str, page_hant: bool) -> str | None:
+    """The character whose trail byte was lost at the end of a run: at a clause end (line end or
+    a tag next) the full stop when the lead byte is that of CJK punctuation (0xA1), else as
+    :func:`_recover`."""
+    candidates = _gbk_candidates(lead, lost_lead=False)
+    if "。" in candidates and re.match(r"\s*(?:$|/?[A-Za-z]+\s*>|<)", right):
+        return "。"
+    return _recover(candidates, left, right, page_hant)
 
 
 def _plausible(text: str) -> bool:
@@ -315,6 +419,11 @@ def _garbled(run: str) -> bool:
     if len(cjk) < 3 or not any(is_han(c) for c in cjk):
         return False  # a lone symbol (a │ separator between menu items) says nothing
     return _common_share(run) < float(_cfg()["gbk_min_common_share"])
+
+
+def _to_hant(text: str) -> str:
+    """Stock OpenCC in the configured zh-Hant direction (the script the zh-Hant forms use)."""
+    return plain(str(section("script")["to_hant"]))(text)
 
 
 def _looks_hant(text: str) -> bool:
@@ -395,7 +504,7 @@ def _gbk(text: str) -> tuple[str, list[Change]]:
             assert junk_at is not None
             starts = list(range(max(0, junk_at - int(cfg["gbk_max_scan_back"])), junk_at + 1))
         anchored = False
-        best: tuple[float, int, str, bool] | None = None
+        best: tuple[float, int, str, bool, int | None] | None = None
         for s in starts:
             res = _realign(seg[s:], following)
             if res is None or not _plausible(res[0]):
@@ -404,10 +513,10 @@ def _gbk(text: str) -> tuple[str, list[Change]]:
                 # Evidence: without a lost-character trace the run itself must read as garbage
                 # (a box-drawing ╱ or │ inside sound text is a separator, not a shifted run).
                 continue
-            fixed, consumed = res
+            fixed, consumed, dangling = res
             score = sum(_char_score(c) for c in seg[:s]) + sum(_char_score(c) for c in fixed)
             if best is None or score > best[0]:
-                best = (score, s, fixed, consumed)
+                best = (score, s, fixed, consumed, dangling)
         if best is None:
             # Not plausibly Chinese when realigned: remove the junk of a garbled run, keep the
             # rest; a sound run keeps its symbols (box drawing, Greek) as the page wrote them.
@@ -421,19 +530,31 @@ def _gbk(text: str) -> tuple[str, list[Change]]:
             out.append(cleaned)
             i = j
             continue
-        _, s, fixed, consumed = best
+        _, s, fixed, consumed, dangling = best
         garbled = seg[s:] + (following if consumed else "")
-        out.append(seg[:s] + fixed)
-        changes.append(("gbk-realign", garbled, fixed))
-        simp = [c for c in fixed if c in _s2t_chars() and c not in _t2s_chars()]
-        if page_hant and simp:
+        before = "".join(out) + seg[:s]
+        lost = ""
+        if was_anchored:
+            # The run's first byte is the trail byte of the character whose lead byte the trace
+            # stands for: recover it where context decides, else mark the gap.
+            trail = seg[s].encode("gbk")[0]
+            lost = _recover(_gbk_candidates(trail, lost_lead=True), before, fixed, page_hant) or GAP
+        realigned = lost + fixed
+        if page_hant and any(c in _s2t_chars() and c not in _t2s_chars() for c in realigned):
             # The realigned bytes are whatever the page's encoder wrote, often Simplified on a
-            # Traditional page. The script layer converts; this note records it (not applied).
-            changes.append(("gbk-realign-script", fixed, plain("s2t")(fixed)))
+            # Traditional line: written in the line's script (処于 -> 處於), as the page meant.
+            realigned = _to_hant(realigned)
+        out.append(seg[:s] + realigned)
+        changes.append(("gbk-realign", garbled, realigned))
         i = j + (1 if consumed else 0)
         # A "?" right after the run stands for the byte the run lost at its end.
         if i < n and text[i] == "?" and not consumed:
-            changes.append(("gbk-remove", fixed[-1:] + "?", fixed[-1:]))
+            end = _recover_trail(dangling, before + realigned, text[i + 1:], page_hant) if dangling else None
+            if end and page_hant and end in _s2t_chars() and end not in _t2s_chars():
+                end = _to_hant(end)
+            mark = end or GAP
+            out.append(mark)
+            changes.append(("gbk-lost-char", realigned[-1:] + "?", realigned[-1:] + mark))
             i += 1
     result = "".join(out)
     # Lost-character traces that no run followed.
@@ -443,6 +564,29 @@ def _gbk(text: str) -> tuple[str, list[Change]]:
     result, c3 = _sub(re.compile("[\ufffd\ue000-\uf8ff\u3100-\u312f\u31a0-\u31bf]+"), result,
                       "gbk-remove", lambda m: "")
     return result, changes + c2 + c3
+
+
+@cache
+def _transliteration_chars() -> frozenset[str]:
+    lines = (LEXICON_DIR / "transliteration_chars.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset("".join(line.strip() for line in lines if line.strip() and not line.startswith("#")))
+
+
+_QUESTION_IN_HAN_RE = re.compile(f"(?<=[{HAN}]{{2}})\\?(?=[{HAN}]{{2}})")
+
+
+def _lost_dot(text: str) -> tuple[str, list[Change]]:
+    """A "?" between two transliterated name parts is the middle dot the encoder lost (· is a
+    double-byte character in GBK): both neighbouring pairs must be transliteration characters."""
+    if "?" not in text:
+        return text, []
+    names = _transliteration_chars()
+
+    def repl(m: re.Match[str]) -> str:
+        left, right = text[m.start() - 2:m.start()], text[m.end():m.end() + 2]
+        return "·" if all(c in names for c in left + right) else m.group(0)
+
+    return _sub(_QUESTION_IN_HAN_RE, text, "gbk-lost-char", repl, context=2)
 
 
 # --------------------------------------------------------------------------- whitespace
@@ -516,6 +660,7 @@ _STEPS: tuple[Step, ...] = (
     _html,
     _pinyin_notes,
     _gbk,
+    _lost_dot,
     _html,  # a realigned run can end in a tag that lost its "<"
     _whitespace,
     _punctuation,
@@ -532,12 +677,23 @@ def _one_pass(text: str) -> tuple[str, list[Change]]:
     return text, changes
 
 
-def repair_line(text: str, line_no: int) -> tuple[str, list[Repair]]:
+def repair_line(text: str, line_no: int, context: str | None = None) -> tuple[str, list[Repair]]:
     """Repair one line of text; returns the repaired text and the log of repairs.
 
     Runs the repair steps until nothing changes (entities can be double-escaped, a removed tag
-    can bring two spaces together), so that the result is a fixed point: idempotent."""
-    fixed, changes = _repair_text(text) if len(text) <= _CACHE_MAX_CHARS else _repair_text.__wrapped__(text)
+    can bring two spaces together), so that the result is a fixed point: idempotent.
+    ``context``: the document's raw text, evidence for a character lost at a GBK run (used only
+    for lines with a ``?``, where such a loss shows)."""
+    if context and "?" in text:
+        token = _DOCUMENT.set(context)
+        try:
+            fixed, changes = _repair_text.__wrapped__(text)
+        finally:
+            _DOCUMENT.reset(token)
+    elif len(text) <= _CACHE_MAX_CHARS:
+        fixed, changes = _repair_text(text)
+    else:
+        fixed, changes = _repair_text.__wrapped__(text)
     return fixed, [Repair(kind, line_no, before, after) for kind, before, after in changes]
 
 

@@ -246,6 +246,23 @@ def _overlapping_count(text: str, w: str) -> int:
     return count
 
 
+# Parts of speech (jieba's dictionary) of function words: conjunctions, adverbs, prepositions,
+# particles, pronouns, time and place words, numerals, measure words, interjections.
+_FUNCTION_POS = ("c", "d", "p", "u", "r", "t", "f", "m", "q", "y", "e", "o", "zg", "s")
+
+
+@cache
+def is_common_word(w: str) -> bool:
+    """A common word of the language (不过, 目前, 但是) is never a stuffed keyword: a function
+    word by jieba's part of speech, or a word at least ``stuffing_common_word_freq`` frequent."""
+    from builders.textscript.convert import plain
+    from builders.textscript.words import frequency, part_of_speech
+
+    simplified = plain("t2s")(w)
+    pos = part_of_speech(simplified)
+    return pos.startswith(_FUNCTION_POS) or frequency(simplified) >= int(_cfg()["stuffing_common_word_freq"])
+
+
 def find_stuffing(texts: list[str]) -> tuple[list[str], dict[str, list[tuple[int, int, str]]]]:
     """Stuffed keywords and the occurrences to remove: {keyword: [(line index, pos, reason)]}.
 
@@ -262,7 +279,7 @@ def find_stuffing(texts: list[str]) -> tuple[list[str], dict[str, list[tuple[int
     # the clause breaks and the 的 of the text alone; counting every n-gram of the document and
     # weighing each occurrence against substring counts of the whole text is what was slow.
     for w in sorted(_structural_ngrams(texts, int(cfg["stuffing_max_ngram"]))):
-        if _overlapping_count(joined, w) < min_count:
+        if _overlapping_count(joined, w) < min_count or is_common_word(w):
             continue
         occurrences = _occurrences(texts, w)
         if not any(_structural(texts[k], w, i) in _STRUCTURAL for k, i in occurrences):

@@ -182,7 +182,10 @@ def test_latin1_mojibake() -> None:
     ("很赞哦!(185)", "很赞哦！（185）"),
     ("获\"见义勇为\"称号", "获“见义勇为”称号"),
     ("１２３ＧＰＵ芯片", "123GPU芯片"),
-    ("通用型CPU,GPU以并行", "通用型CPU,GPU以并行"),
+    ("通用型CPU,GPU以并行", "通用型CPU，GPU以并行"),  # a Latin pair inside Han text
+    ("Intel, AMD and Arm", "Intel, AMD and Arm"),
+    ("交由时间给出答案。(完)", "交由时间给出答案。"),  # end marker
+    ("结束了。【完】", "结束了。"),
     ("數據中心;客戶端", "數據中心；客戶端"),
 ])
 def test_punctuation_policy(raw: str, want: str) -> None:

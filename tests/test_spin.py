@@ -201,3 +201,55 @@ def test_lexicon_scan_is_the_longest_match_at_each_position() -> None:
         assert _scan(text) == expected
         hits += len(expected)
     assert hits > 100
+
+
+# --------------------------------------------------------------------------- seed 000, read by hand
+
+# Spun forms of seed 000, listed by reading the page (substrings of its spun text, or unnatural
+# strings a restoration leaves). Restoration is measured by how many are still in the text.
+SEED000_SPUN_FORMS = [
+    "家养智能", "大模子", "配置装备部署", "咱们", "睁开", "展现", "遥想", "产物", "搜罗", "根基", "营业",
+    "处置", "良多", "全天下", "宣告", "经营商", "后退", "以为", "反对于", "合计", "泛起", "特意", "开拓",
+    "下场", "往年", "条记本", "艰深", "融会", "概况", "妄想", "独创", "强盛", "以是", "信托", "能耐", "挨近",
+    "开始进", "纷纭", "确定水平", "效率器", "总司理", "象征着", "着实", "致使", "履历", "知足", "摆布",
+    "零星", "环抱", "策略", "机缘", "真个", "患上", "明天", "群集", "平明", "中间", "妨碍", "偏偏", "比力",
+    "缔造", "服从", "不人能", "缩短", "显明", "次若是", "其后", "合适用于", "无意分会", "一本正直",
+    "横三竖四", "答单", "磨炼", "挪移", "唯逐个家", "削减", "可有可无", "亘古未有", "告竣", "大名目",
+    "实施副总裁", "效率商", "严正", "至关", "光阴", "重大化", "建议人", "聘用请", "好比", "传教会", "建树",
+    "自动于", "给以", "歪斜", "封锁了大门", "谈判", "思虑", "拦阻", "巨匠", "逾越", "布景", "退让", "肉体",
+    "财富", "老本", "破费", "总体", "对于AI", "对于计算", "对于所有人", "对于人工智能", "近对于折",
+    "对于算力", "对于中国", "对于三大", "对于其", "对于能源", "退出", "当初", "条件早提", "出现出",
+    "多少多家", "效率千", "一门第态", "种种", "强人", "相助力", "感应", "惟独", "波及", "天下移动", "速率",
+    "数据的发生", "亲自感受", "代表性的", "需求发达", "庞漂亮", "即将", "备货缺少", "生涯", "加倍人所知",
+    "抵达", "揭示", "愿望", "团聚", "颔首", "抉择", "规画", "教学AI", "定单", "遇上", "使命", "一劳永逸",
+    "奔流", "怪异", "详尽", "需务", "普通可", "以前短短", "衍生", "情景", "关连", "深信", "相融合",
+    "中外洋乡", "配置多重", "追寻前纷", "时事", "整其", "趋向", "智慧都市", "不断受", "不断相当", "方案效率",
+    "突进场景", "在以前",
+]
+# Measured: 45 of these are still in the restored text (57 with the lexicon before issue 18; 167
+# are in the spun text); the issue's target of 10 is not met: most of what is left has no
+# general, context-safe original (退出 = 推出 or 出席, 妨碍 = 开展 or 进展, 当初 = 当前 ...).
+SEED000_MAX_FORMS_LEFT = 45
+# Restorations that would change a fact (the original is another word than the frequent one).
+FACT_CHANGING = ["中央处理器", "成本市场", "即将消费", "芯片消费的庞大", "推出 MWC", "出席 MWC"]
+
+
+def test_seed000_spun_forms_left_and_no_fact_changed() -> None:
+    res = process_spin(seed_lines("000"))
+    text = "\n".join(res.texts.values())
+    spun_text = "\n".join(res.spun_texts.values())
+    assert sum(f in spun_text for f in SEED000_SPUN_FORMS) >= 160  # the list describes this page
+    left = [f for f in SEED000_SPUN_FORMS if f in text]
+    assert len(left) <= SEED000_MAX_FORMS_LEFT, left
+    assert [f for f in FACT_CHANGING if f in text] == []
+    # Ambiguous originals stay as the spinner wrote them (and are counted in the residual score).
+    assert "老本市场" in text and "即将破费" in text and "中间处理器" in text
+
+
+def test_ambiguous_spun_forms_are_restored_only_by_context() -> None:
+    texts = [spun(t) for t in NORMAL] + ["芯片破费量很大，但生产跟不上，即将破费。", "它的老本以亿美元计，老本市场很热。"]
+    res = process_spin(lines_of(texts))
+    assert res.is_spun
+    restored = list(res.texts.values())
+    assert restored[-2] == "芯片消费量很大，但生产跟不上，即将破费。"
+    assert restored[-1] == "它的成本以亿美元计，老本市场很热。"

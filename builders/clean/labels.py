@@ -40,6 +40,7 @@ from builders.clean.patterns import (
     Vocabulary,
     simplified,
 )
+from builders.clean.repair import END_MARKER_RE
 
 # Kinds of line after the local pass.
 BLANK, SPAM, BOILER, META, PROSE, SHORT, NUMBER = (
@@ -230,6 +231,8 @@ def classify_local(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> L
         return boiler("ad")
     if lv.chars <= int(cfg["caption_max_chars"]) and _is_image_marker(text, vocab):
         return boiler("image-caption")
+    if END_MARKER_RE.fullmatch(lv.text):
+        return boiler("end-marker")
     if RELATIVE_TIME_RE.match(text):
         return boiler("comment-widget", META)
     if _is_byline(lv, text, vocab, cfg):
@@ -479,7 +482,27 @@ def assign_labels(views: list[LineView], layout: Layout, cfg: Mapping[str, Any])
         else:
             out.append(("boilerplate", "page-footer" if v.kind == PROSE else "short-fragment"))
     _caption_after_marker(views, out, cfg)
+    _lone_captions(views, out, cfg)
     return out
+
+
+def _lone_captions(views: list[LineView], out: list[tuple[str, str]], cfg: Mapping[str, Any]) -> None:
+    """A photo caption left without its image: one unpunctuated line between two body paragraphs,
+    as long as a sentence (``caption_min_chars``) and starting with a Han character. Section
+    headings are shorter, come in pairs (heading + subheading), or carry a marker or quotes
+    (▍..., “...”)."""
+    nonblank = [v for v in views if v.kind != BLANK]
+    least = int(cfg["caption_min_chars"])
+    for before, v, after in zip(nonblank, nonblank[1:], nonblank[2:], strict=False):
+        if (
+            out[v.index] == ("content", "section-heading")
+            and v.kind != NUMBER
+            and v.chars >= least
+            and HAN_RE.match(v.text)
+            and out[before.index] == ("content", "body")
+            and out[after.index] == ("content", "body")
+        ):
+            out[v.index] = ("boilerplate", "image-caption")
 
 
 def _caption_after_marker(views: list[LineView], out: list[tuple[str, str]], cfg: Mapping[str, Any]) -> None:

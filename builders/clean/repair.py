@@ -625,8 +625,11 @@ _H = f"[{HAN}]"
 _HP = f"[{HAN}{_CJKP}“”‘’]"
 # ,;: after Han (or CJK punctuation / quotes) unless it sits between digits (3:7, 1,000).
 _PUNCT_AFTER_RE = re.compile(rf"(?<={_HP})[,;:](?![0-9])|(?<={_H})[,;:]")
-# ,;: before Han after a letter or digit (通用型CPU,GPU stays: both sides Latin).
+# ,;: before Han after a letter or digit.
 _PUNCT_BEFORE_RE = re.compile(rf"(?<=[A-Za-z0-9%)])[,;](?={_H})")
+# A comma between two Latin terms inside Han text (通用型CPU,GPU以并行): the sentence is Chinese,
+# so is its comma. Latin text with Latin around it (Intel, AMD and Arm) and 1,000 keep theirs.
+_LATIN_PAIR_COMMA_RE = re.compile(rf"(?<={_H})([A-Za-z][A-Za-z0-9\-]{{0,20}}),(?=[A-Za-z][A-Za-z0-9\-]{{0,20}}{_H})")
 # ? and ! after Han at a clause end (end of line, space, quote, bracket or punctuation next);
 # "?" between two Han characters is left alone: there it is usually a lost character.
 _QUESTION_RE = re.compile(rf"(?<={_HP})[?!]+(?=$|[\s“”‘’）)」』》{_CJKP}A-Za-z0-9(（])")
@@ -641,6 +644,7 @@ def _punctuation(text: str) -> tuple[str, list[Change]]:
     k = "punctuation"
     text, c1 = _sub(_PUNCT_AFTER_RE, text, k, lambda m: _FW[m.group(0)])
     text, c2 = _sub(_PUNCT_BEFORE_RE, text, k, lambda m: _FW[m.group(0)])
+    text, c2b = _sub(_LATIN_PAIR_COMMA_RE, text, k, lambda m: m.group(1) + "，", context=0)
     text, c3 = _sub(_QUESTION_RE, text, k, lambda m: "".join(_FW[c] for c in m.group(0)))
     text, c4 = _sub(_BANG_RE, text, k, lambda m: _FW[m.group(0)])
     text, c5 = _sub(_PARENS_RE, text, k, lambda m: f"（{m.group(1) or m.group(2) or ''}）", context=0)
@@ -648,7 +652,23 @@ def _punctuation(text: str) -> tuple[str, list[Change]]:
     text, c7 = _sub(_REPEAT_RE, text, k, lambda m: m.group(1))
     text, c8 = _sub(_FULLWIDTH_ALNUM_RE, text, "width", lambda m: unicodedata.normalize("NFKC", m.group(0)),
                     context=0)
-    return text, c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8
+    return text, c1 + c2 + c2b + c3 + c4 + c5 + c6 + c7 + c8
+
+
+# --------------------------------------------------------------------------- end markers
+
+# An end-of-article marker at the end of the last paragraph: （完）, 【完】, (本文完), [全文完], （终）.
+END_MARKER_RE = re.compile(r"\s*[（(【\[〔]\s*(?:本文完|全文完|完|终|END|end)\s*[）)】\]〕]\s*$")
+
+
+def _end_marker(text: str) -> tuple[str, list[Change]]:
+    """Remove an end marker that closes a line of text (a line that is only a marker is labelled
+    boilerplate "end-marker" by the labeller and kept as it is here)."""
+    m = END_MARKER_RE.search(text)
+    if m is None or m.start() == 0:
+        return text, []
+    left = text[max(0, m.start() - 1):m.start()]
+    return text[:m.start()], [("end-marker", left + m.group(0), left)]
 
 
 # --------------------------------------------------------------------------- entry point
@@ -664,6 +684,7 @@ _STEPS: tuple[Step, ...] = (
     _html,  # a realigned run can end in a tag that lost its "<"
     _whitespace,
     _punctuation,
+    _end_marker,
     _whitespace,
 )
 _MAX_PASSES = 6

@@ -378,8 +378,12 @@ def process_spin(lines: list[Line]) -> SpinResult:
     if is_spun:
         spun_texts = dict(zip(numbers, work, strict=True))
         for k, t in enumerate(work):
-            final[k], restored = restore(t, numbers[k])
-            repairs.extend(restored)
+            # Spinners chain substitutions (世界移动 -> 天下移动 -> 天下挪移; 一般 -> 普通 ->
+            # 艰深): a second pass sees the context the first one restored.
+            for _ in range(2):
+                t, restored = restore(t, numbers[k])
+                repairs.extend(restored)
+            final[k] = t
 
     return SpinResult(
         texts=dict(zip(numbers, final, strict=True)),

@@ -244,6 +244,7 @@ def test_seed000_spun_forms_left_and_no_fact_changed() -> None:
     assert [f for f in FACT_CHANGING if f in text] == []
     # Ambiguous originals stay as the spinner wrote them (and are counted in the residual score).
     assert "老本市场" in text and "即将破费" in text and "中间处理器" in text
+    assert 0 < res.residual_spin_score < 1.0 < res.spin_score  # measured: 0.64 of 69.2
 
 
 def test_ambiguous_spun_forms_are_restored_only_by_context() -> None:

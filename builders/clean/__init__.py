@@ -144,6 +144,7 @@ def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: in
     spun_texts: dict[int, str] | None = None
     quality: dict[str, Any] = {
         "spin_score": 0.0,
+        "spin_score_residual": 0.0,
         "is_spun": False,
         "stuffing_score": 0.0,
         "is_stuffed": False,
@@ -156,6 +157,8 @@ def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: in
             spun_texts = {n: result.spun_texts.get(n, texts[n]) for n in texts}
         quality = {
             "spin_score": float(result.spin_score),
+            # Not exported yet (the documents schema has no column for it): see docs/repairs.md.
+            "spin_score_residual": float(result.residual_spin_score),
             "is_spun": bool(result.is_spun),
             "stuffing_score": float(result.stuffing_score),
             "is_stuffed": bool(result.is_stuffed),

@@ -45,6 +45,8 @@ class SpinResult:
     stuffing_score: float  # stuffed-keyword insertions per 1,000 Han characters
     is_stuffed: bool
     stuffed_keywords: list[str] = field(default_factory=list)
+    # spin_score of the restored text: what restoration left (ambiguous forms are counted)
+    residual_spin_score: float = 0.0
     evidence: dict[str, Any] = field(default_factory=dict)
 
 
@@ -394,6 +396,7 @@ def process_spin(lines: list[Line]) -> SpinResult:
         stuffing_score=stuffing_score,
         is_stuffed=is_stuffed,
         stuffed_keywords=keywords if is_stuffed else [],
+        residual_spin_score=spin_score(final)[0] if is_spun else score,
         evidence={
             "method": METHOD,
             "method_version": METHOD_VERSION,

@@ -101,7 +101,10 @@ def test_apply_scripts_on_a_traditional_page_with_a_simplified_spam_header() -> 
     conv = get_converter()
     assert doc.script == "Hant"
     assert set(doc.script_evidence) == {"han_chars", "t2s_changed_share", "s2t_changed_share"}
-    assert doc.text_zh_hans == conv.to_hans(body) and doc.text_zh_hant == conv.to_hant(body)
+    # Traditional text reaches its zh-Hant form through zh-Hans: standard Taiwan forms throughout
+    assert doc.text_zh_hans == conv.to_hans(body) and doc.text_zh_hant == conv.to_hant(conv.to_hans(body))
+    assert "黃仁勛" in body and "黃仁勛" not in doc.text_zh_hant and "黃仁勳" in doc.text_zh_hant
+    assert "沖擊" in body and "沖擊" not in doc.text_zh_hant
     assert doc.title_zh_hans == "华人内卷大模型" and doc.title_zh_hant == "華人內卷大模型"
     assert doc.conversion == conv.info()
     assert doc.paragraphs and all(p.text_zh_hans and p.text_zh_hant for p in doc.paragraphs)

@@ -24,6 +24,7 @@ from builders.config import section
 from builders.record import PARAGRAPH_BREAK, SCRIPTS, Document
 from builders.textscript.convert import (
     PHRASE_DIR,
+    Converter,
     SegmentedOpenCC,
     get_converter,
     opencc_binding,
@@ -182,6 +183,14 @@ def identify_script(text: str) -> tuple[str, dict[str, float | int]]:
     return decide(han, traditional, simplified), evidence(han, traditional, simplified)
 
 
+def _hant_form(converter: Converter, text: str, script: str) -> str:
+    """The zh-Hant form of ``text``. Traditional text (``script`` "Hant") goes through its
+    zh-Hans form first, so that it comes out in the standard Taiwan forms consistently: a page
+    half-converted by a machine (復制, 關系, 沖擊, 黃仁勛, 擺明瞭 beside correct forms) gets
+    複製, 關係, 衝擊, 黃仁勳, 擺明了; the original stays in ``text``."""
+    return converter.to_hant(converter.to_hans(text)) if script == "Hant" else converter.to_hant(text)
+
+
 def apply_scripts(doc: Document) -> Document:
     """Script and evidence of the clean text and of each paragraph, and the zh-Hans / zh-Hant
     forms of the text, the title and every paragraph. Only clean text is looked at, so lines that
@@ -190,27 +199,29 @@ def apply_scripts(doc: Document) -> Document:
     A paragraph without script-specific characters (or a tie) takes the document's script (the
     configured default when the document is mixed: "mixed" needs evidence of two scripts)."""
     converter = get_converter()
-    for paragraph in doc.paragraphs:
-        paragraph.text_zh_hans = converter.to_hans(paragraph.text)
-        paragraph.text_zh_hant = converter.to_hant(paragraph.text)
     counts = [script_counts(paragraph.text) for paragraph in doc.paragraphs]
-    if doc.text == PARAGRAPH_BREAK.join(p.text for p in doc.paragraphs):
+    joined = doc.text == PARAGRAPH_BREAK.join(p.text for p in doc.paragraphs)
+    if joined:
         # Conversion and evidence are local to the text between separators, and a paragraph
         # break is one: the whole text's values are those of its paragraphs, joined / summed.
         han, traditional, simplified = (sum(c[k] for c in counts) for k in range(3))
         doc.script, doc.script_evidence = decide(han, traditional, simplified), evidence(han, traditional, simplified)
-        doc.text_zh_hans = PARAGRAPH_BREAK.join(p.text_zh_hans for p in doc.paragraphs)
-        doc.text_zh_hant = PARAGRAPH_BREAK.join(p.text_zh_hant for p in doc.paragraphs)
     else:
         doc.script, doc.script_evidence = identify_script(doc.text)
-        doc.text_zh_hans = converter.to_hans(doc.text)
-        doc.text_zh_hant = converter.to_hant(doc.text)
-    title = doc.title.value
-    doc.title_zh_hans = converter.to_hans(title) if title else None
-    doc.title_zh_hant = converter.to_hant(title) if title else None
     inherited = doc.script if doc.script != "mixed" else None
     for paragraph, (han, traditional, simplified) in zip(doc.paragraphs, counts, strict=True):
         paragraph.script = decide(han, traditional, simplified, default=inherited)
+        paragraph.text_zh_hans = converter.to_hans(paragraph.text)
+        paragraph.text_zh_hant = _hant_form(converter, paragraph.text, paragraph.script)
+    if joined:
+        doc.text_zh_hans = PARAGRAPH_BREAK.join(p.text_zh_hans for p in doc.paragraphs)
+        doc.text_zh_hant = PARAGRAPH_BREAK.join(p.text_zh_hant for p in doc.paragraphs)
+    else:
+        doc.text_zh_hans = converter.to_hans(doc.text)
+        doc.text_zh_hant = _hant_form(converter, doc.text, doc.script)
+    title = doc.title.value
+    doc.title_zh_hans = converter.to_hans(title) if title else None
+    doc.title_zh_hant = _hant_form(converter, title, doc.script) if title else None
     doc.conversion = converter.info()
     return doc
 

@@ -225,3 +225,22 @@ def test_property_never_raises_no_controls_idempotent(raw: str) -> None:
     assert not any(r.kind == "repair-error" for r in log)
     again, log2 = repair_line(text, 1)
     assert again == text and log2 == []
+
+
+def test_seed_004_gbk_runs_whole_and_logged_as_written() -> None:
+    """Seed 004: the three characters lost at GBK runs come back (地, 為, 仍), the lost middle dot
+    too, no "?" or gap mark is left, and every GBK log entry says what the text has."""
+    from pathlib import Path
+
+    raw = next((Path(__file__).resolve().parents[1] / "corpus" / "raw").glob("004_*.txt")).read_text("utf-8")
+    texts, logs = [], []
+    for number, line in enumerate(raw.split("\n"), 1):
+        text, log = repair_line(line, number, context=raw)
+        texts.append(text)
+        logs += [(r, text) for r in log if r.kind.startswith("gbk")]
+    clean = "\n".join(texts)
+    for want in ("當地時間6月13日", "使之轉變為通用算力中心。", "我們仍處於AI生命周期", "科萊特·克雷斯"):
+        assert want in clean
+    assert "?" not in clean and "\u3013" not in clean
+    realigned = [(r, text) for r, text in logs if r.kind in ("gbk-realign", "gbk-lost-char")]
+    assert len(realigned) == 5 and all(r.after in text for r, text in realigned)

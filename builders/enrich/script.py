@@ -183,11 +183,12 @@ def identify_script(text: str) -> tuple[str, dict[str, float | int]]:
     return decide(han, traditional, simplified), evidence(han, traditional, simplified)
 
 
-def _hant_form(converter: Converter, text: str, script: str) -> str:
+def hant_form(converter: Converter, text: str, script: str) -> str:
     """The zh-Hant form of ``text``. Traditional text (``script`` "Hant") goes through its
     zh-Hans form first, so that it comes out in the standard Taiwan forms consistently: a page
     half-converted by a machine (復制, 關系, 沖擊, 黃仁勛, 擺明瞭 beside correct forms) gets
-    複製, 關係, 衝擊, 黃仁勳, 擺明了; the original stays in ``text``."""
+    複製, 關係, 衝擊, 黃仁勳, 擺明了; the original stays in ``text``. The document's script
+    decides for all its paragraphs, so the document's form is its paragraphs' forms joined."""
     return converter.to_hant(converter.to_hans(text)) if script == "Hant" else converter.to_hant(text)
 
 
@@ -212,16 +213,16 @@ def apply_scripts(doc: Document) -> Document:
     for paragraph, (han, traditional, simplified) in zip(doc.paragraphs, counts, strict=True):
         paragraph.script = decide(han, traditional, simplified, default=inherited)
         paragraph.text_zh_hans = converter.to_hans(paragraph.text)
-        paragraph.text_zh_hant = _hant_form(converter, paragraph.text, paragraph.script)
+        paragraph.text_zh_hant = hant_form(converter, paragraph.text, doc.script)
     if joined:
         doc.text_zh_hans = PARAGRAPH_BREAK.join(p.text_zh_hans for p in doc.paragraphs)
         doc.text_zh_hant = PARAGRAPH_BREAK.join(p.text_zh_hant for p in doc.paragraphs)
     else:
         doc.text_zh_hans = converter.to_hans(doc.text)
-        doc.text_zh_hant = _hant_form(converter, doc.text, doc.script)
+        doc.text_zh_hant = hant_form(converter, doc.text, doc.script)
     title = doc.title.value
     doc.title_zh_hans = converter.to_hans(title) if title else None
-    doc.title_zh_hant = _hant_form(converter, title, doc.script) if title else None
+    doc.title_zh_hant = hant_form(converter, title, doc.script) if title else None
     doc.conversion = converter.info()
     return doc
 

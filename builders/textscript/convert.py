@@ -610,10 +610,12 @@ class OpenCCConverter:
         }
 
     def fixed_point_violations(self, text: str, target: str) -> list[tuple[int, str, str]]:
-        """Positions where plain OpenCC (the chosen configuration) would still change ``text``,
-        outside protected terms: (index, character, what OpenCC makes of it). Empty for every
-        zh-Hans (target "hans") or zh-Hant ("hant") field this converter wrote."""
-        converted = self._plain[target](text)
+        """Positions where OpenCC (the chosen configuration, its phrases applied by words) would
+        still change ``text``, outside protected terms: (index, character, what OpenCC makes of
+        it). Empty for every zh-Hans (target "hans") or zh-Hant ("hant") field this converter
+        wrote. (Stock OpenCC over characters alone would also change a phrase that straddles two
+        words: 擺明了 -> 擺明瞭; tests/test_conversion_traps.py lists where the two differ.)"""
+        converted = self._words[target](text)
         if len(converted) != len(text):  # not length-preserving (some native tables): compare whole
             return [] if converted == text or self.convert(text, target) == text else [(0, text, converted)]
         mask = self.tables[target].covered(text)

@@ -265,18 +265,20 @@ def plain(config: str) -> Callable[[str], str]:
 
 class WordSegmentedOpenCC(SegmentedOpenCC):
     """:class:`SegmentedOpenCC` whose phrases apply only to words of the segmented text
-    (:class:`WordChainConverter`). Traditional input is segmented in its character-by-character
-    Simplified form (jieba's dictionary is Simplified), which has the same length."""
+    (:class:`WordChainConverter`). Input is segmented in its character-by-character Simplified
+    form (jieba's dictionary is Simplified), which has the same length."""
 
     def __init__(self, config: str) -> None:
         super().__init__(config)
         from builders.textscript.words import word_ends
 
         to_simplified = {ord(k): v for k, v in single_char_changes("t2s").items() if len(v) == 1}
-        traditional_source = config.split("2", 1)[0] in ("t", "tw", "hk", "jp")
 
         def words(segment: str) -> list[int] | None:
-            ends = word_ends(segment.translate(to_simplified) if traditional_source else segment)
+            # Segmented in its character-by-character Simplified form whatever the source: a
+            # Traditional segment given to s2tw (a zh-Hant field checked for a fixed point) must
+            # get the words its Simplified form has (擺明 / 了, not 擺 / 明了).
+            ends = word_ends(segment.translate(to_simplified))
             return list(ends) if ends is not None else None
 
         chain = WordChainConverter(self.chain, words)

@@ -618,7 +618,7 @@ def test_aliases_of_nvidia_find_the_same_documents(site: Path, dataset: Path, br
 def test_person_query_finds_exactly_the_documents_that_contain_it(site: Path, dataset: Path, browser: Any) -> None:
     """黃仁勳 (Traditional) returns the documents whose text holds it in either script: 黃仁勳 in
     the zh-Hant text, or its Simplified form 黄仁勋 in the zh-Hans text; no other document."""
-    from builders.enrich.convert import get_converter
+    from builders.textscript.convert import get_converter
 
     query = "黃仁勳"
     hans = get_converter().to_hans(query)

@@ -25,10 +25,10 @@ from builders.annotate.entities import (
     load_gazetteer,
 )
 from builders.annotate.tokenize import segment_knowing
-from builders.enrich.convert import get_converter
 from builders.enrich.script import apply_scripts
 from builders.record import BuildError, Paragraph
 from builders.stats import compute_stats
+from builders.textscript.convert import get_converter
 from tests.test_annotate_seeds import make_document
 
 REPO = Path(__file__).resolve().parent.parent

@@ -266,7 +266,7 @@ class EntityMatcher:
 
 @cache
 def default_matcher() -> EntityMatcher:
-    from builders.enrich.convert import get_converter
+    from builders.textscript.convert import get_converter
 
     conv = get_converter()
     return EntityMatcher(

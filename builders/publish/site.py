@@ -209,7 +209,7 @@ def search_user_dict(user_dict: Path, out: Path) -> Path:
     """The annotators' user dictionary plus every Han name of the gazetteer in both scripts (as
     written, zh-Hans and zh-Hant): Material segments page text with jieba at build time, and a
     typed query matches whole tokens only, so 黃仁勳 or 輝達 must be one token in Traditional text."""
-    from builders.enrich.convert import get_converter
+    from builders.textscript.convert import get_converter
 
     conv = get_converter()
     known = {line.split()[0] for line in user_dict.read_text(encoding="utf-8").splitlines() if line.strip()}

@@ -26,6 +26,7 @@ from builders.clean.labels import (
     view,
 )
 from builders.clean.patterns import vocabulary
+from builders.clean.pii import Masker
 from builders.config import section
 from builders.record import PARAGRAPH_BREAK, Document, Line
 
@@ -127,16 +128,24 @@ def _meta_title(doc: Document) -> str | None:
 
 def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: int) -> Document:
     """Label, repair and (where spun) restore one document; fills doc.lines, doc.repairs,
-    doc.text, doc.text_spun and the spin / stuffing entries of doc.quality."""
+    doc.text, doc.text_spun and the spin / stuffing entries of doc.quality.
+
+    Personal data (builders/clean/pii.py) is masked in every raw line before the repairs, again
+    in the kept text after them (a repair can join an address split by markup), and in the page's
+    metadata (line 0 in the log); ``line.raw`` becomes the masked line once the labels are set
+    (they count repeats on the raw lines as the corpus index saw them)."""
+    pii = Masker()
+    masked_raw = [pii(line.raw, line.number, count_kept=True) for line in doc.lines]
+    doc.repairs.extend(pii.repairs)
     # The page's own text is evidence for a character lost at a GBK run (its n-grams).
-    context = "\n".join(line.raw for line in doc.lines) if any("?" in line.raw for line in doc.lines) else None
-    for line in doc.lines:
-        if repair_line is not None and line.raw.strip():
-            text, repairs = repair_line(line.raw, line.number, context)
+    context = "\n".join(masked_raw) if any("?" in raw for raw in masked_raw) else None
+    for line, raw in zip(doc.lines, masked_raw, strict=True):
+        if repair_line is not None and raw.strip():
+            text, repairs = repair_line(raw, line.number, context)
             line.text = text
             doc.repairs.extend(repairs)
         else:
-            line.text = line.raw
+            line.text = raw
     label_lines(doc.lines, line_doc_counts, n_docs, _meta_title(doc))
 
     content = [line for line in doc.lines if line.label == "content"]
@@ -163,6 +172,19 @@ def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: in
             "stuffing_score": float(result.stuffing_score),
             "is_stuffed": bool(result.is_stuffed),
         }
+    # Second sweep: what the repairs made (an address split by markup or entities); the spun
+    # original holds the same values and is masked alike without logging them twice.
+    swept = len(pii.repairs)
+    for n in texts:
+        texts[n] = pii(texts[n], n)
+    if spun_texts:
+        spun_texts = {n: Masker()(t, n) for n, t in spun_texts.items()}
+    for line, raw in zip(doc.lines, masked_raw, strict=True):
+        line.raw = raw
+    for key in sorted(doc.html_meta):
+        doc.html_meta[key] = pii(doc.html_meta[key], 0)
+    doc.repairs.extend(pii.repairs[swept:])
+    quality["pii"] = dict(pii.counts)
     for line in content:
         line.text = texts[line.number]
     order = [line.number for line in content]

@@ -159,6 +159,7 @@ def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
     entity_rows = _entity_rows(stats)
     reason_rows = [[f"`{k}`", v] for k, v in stats["removed_reasons"].items()]
     repair_rows = [[f"`{k}`", v] for k, v in stats["repairs"].items()]
+    pii_section = personal_information(stats)
     version = dataset_version()
     return f"""
 # {cfg['pretty_name']}
@@ -278,13 +279,15 @@ Entities (`entities`: companies, chips, people and AI models of the curated gaze
 
 {_table(["entity", "type", "English", "zh-Hans", "zh-Hant", "documents"], entity_rows)}
 
+{pii_section}
+
 ## Considerations and limitations
 
 - Small: {stats['documents']} documents. Figures measured on the seed pages are in-sample: the
   cleaning rules and topic cues were written by people who had read them.
-- The texts are reposts; publishers' and reporters' names appear in them. No other personal
-  data was collected. Comment widgets (user names) are removed from the clean text but kept in
-  the `lines` config as raw lines labelled boilerplate.
+- The texts are reposts; publishers' and reporters' names appear in them (see "Personal and
+  Sensitive Information" for what was masked). Comment widgets (user names) are removed from the
+  clean text but kept in the `lines` config as raw lines labelled boilerplate.
 - Restored spun text is a best effort from a reviewable lexicon; the spun original is kept in
   `text_spun`.
 - Automatic conversion between scripts follows OpenCC's tables plus a small domain phrase table;
@@ -304,6 +307,57 @@ Maintained in the source repository; every release has a version, a changelog en
 
 {_changelog()}
 """
+
+
+_PII_ROWS = (
+    ("email", "e-mail addresses", "masked as `<email>`"),
+    ("phone", "mobile numbers (mainland, with or without +86; Taiwan 09xx; +852 / +853)", "masked as `<phone>`"),
+    ("id", "resident identity numbers (mainland 18 digits, Taiwan, Hong Kong; check digit valid)", "masked as `<id>`"),
+    ("ip", "IPv4 and IPv6 addresses", "masked as `<ip>`"),
+    ("landline", "landline numbers with an area code, 400 / 800 service numbers", "kept, counted"),
+)
+
+
+def personal_information(stats: dict[str, Any]) -> str:
+    """The card's "Personal and Sensitive Information" section, with this build's figures."""
+    pii = stats.get("pii", {})
+    rows = [
+        [what, policy, pii.get(kind, {}).get("found", 0), pii.get(kind, {}).get("documents", 0)]
+        for kind, what, policy in _PII_ROWS
+    ]
+    hub = section("dataset")["hub_repo"]
+    return f"""## Personal and Sensitive Information
+
+The pages are public news reports, but crawled pages also carry contact details: reporters' and
+readers' e-mail addresses, mobile numbers in classifieds and comments, now and then an identity
+number or an IP address. The `clean` step (`builders/clean/pii.py`) finds them in every raw line
+of a page and in its metadata, before anything else is derived from the text, and replaces each
+with a placeholder of its type. The placeholders are ASCII, so `text`, `text_zh_hans`,
+`text_zh_hant`, the paragraphs, the summaries, `text_spun` and `lines.raw_text` all carry the
+same ones. Every mask is in `repairs` (kind `pii-email`, `pii-phone`, `pii-id`, `pii-ip`; `before`
+is only the value's shape, digits as `0` and letters as `x`, never the value; line 0 is the
+page's metadata), and each document counts its masks per type in `quality.pii`.
+
+{_table(["what", "policy", "found", "documents"], rows)}
+
+- **Masked** whatever its owner: an address or a mobile number cannot be told apart as a
+  person's or an office's, and masking one of an office costs a reader nothing.
+- **Kept (counted)**: landline and 400 / 800 numbers. In news pages these are numbers that
+  organisations publish to be called (newsroom hotlines, 举报电话 of a public body, investor
+  relations); they are not tied to a person, and they are part of the footers the `lines`
+  config teaches a classifier to remove.
+- **Not masked**: people's names (the reporters' bylines are the `author` field; names of people
+  in the news are the news), and numbers that only look like the types above: amounts
+  (13800000000元, 1.38亿), dates, stock codes (600519, 688256.SH), chip and model names, version
+  numbers, percentages, ISBNs and anything inside a URL. Identity numbers are masked only when
+  their check digit is valid, so a random 18-digit number is left alone.
+- The raw pages (`corpus/raw/` in the source repository) are kept byte-identical as the
+  builders' input and are not part of this dataset's files.
+
+**Removal requests.** If a document names you or holds your data and you want it removed or
+masked, open a discussion on https://huggingface.co/datasets/{hub}/discussions or an issue in the
+source repository, naming the document `id` (do not repeat the personal data there). The
+document is removed or masked in the next release, and its changelog entry says so."""
 
 
 def render_card(out_dir: Path, stats: dict[str, Any] | None = None) -> str:

@@ -121,6 +121,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
     entities: Counter[str] = Counter()  # documents per entity id
     repairs: Counter[str] = Counter()
     flags = {"spun": 0, "stuffed": 0, "with_near_duplicates": 0}
+    pii: dict[str, dict[str, int]] = {}  # type -> found, documents with at least one
     doc_lengths: list[int] = []
     documents = characters = 0
     for split, row in _Rows(out_dir, "documents", doc_columns, "text"):
@@ -138,6 +139,10 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         flags["spun"] += bool(quality["is_spun"])
         flags["stuffed"] += bool(quality["is_stuffed"])
         flags["with_near_duplicates"] += bool(quality["near_duplicate_ids"])
+        for kind, n in (quality.get("pii") or {}).items():
+            entry = pii.setdefault(kind, {"found": 0, "documents": 0})
+            entry["found"] += n
+            entry["documents"] += bool(n)
         doc_lengths.append(row["num_chars"])
         documents += 1
         characters += row["num_chars"]
@@ -176,6 +181,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         "removed_reasons": _sorted(reasons),
         "repairs": _sorted(repairs),
         "flags": flags,
+        "pii": pii,
         "length_summary": {
             "documents": _summary(doc_lengths),
             "paragraphs": _summary(paragraph_lengths),

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from builders.config import section
 from builders.record import Repair
 
 # Types that are masked, in the order of precedence when two matches overlap (an e-mail address
@@ -157,13 +158,20 @@ class Match:
     end: int
 
 
+@lru_cache(maxsize=1)
+def _cfg() -> tuple[int, int, int]:
+    cfg = section("pii")
+    return int(cfg["round_amount_zeros"]), int(cfg["currency_window"]), int(cfg["version_window"])
+
+
 def _amount(copy: str, start: int, end: int) -> bool:
     """A digit run that reads as an amount: currency before, unit after, or a round figure."""
+    zeros, window, _ = _cfg()
     digits = re.sub(r"\D", "", copy[start:end])
     return bool(
-        _CURRENCY_BEFORE.search(copy[max(0, start - 8):start])
+        _CURRENCY_BEFORE.search(copy[max(0, start - window):start])
         or _UNIT_AFTER.match(copy, end)
-        or digits.endswith("0000000")
+        or digits.endswith("0" * zeros)
     )
 
 
@@ -195,7 +203,7 @@ def _candidates(copy: str) -> list[Match]:
         if not _amount(copy, *m.span()):
             numeric.append(Match("phone", *m.span()))
     for m in _IPV4_RE.finditer(copy):
-        if not _VERSION_BEFORE.search(copy[max(0, m.start() - 12):m.start()]):
+        if not _VERSION_BEFORE.search(copy[max(0, m.start() - _cfg()[2]):m.start()]):
             numeric.append(Match("ip", *m.span()))
     if ":" in copy:
         for m in _IPV6_RE.finditer(copy):

@@ -336,7 +336,8 @@ with a placeholder of its type. The placeholders are ASCII, so `text`, `text_zh_
 `text_zh_hant`, the paragraphs, the summaries, `text_spun` and `lines.raw_text` all carry the
 same ones. Every mask is in `repairs` (kind `pii-email`, `pii-phone`, `pii-id`, `pii-ip`; `before`
 is only the value's shape, digits as `0` and letters as `x`, never the value; line 0 is the
-page's metadata), and each document counts its masks per type in `quality.pii`.
+page's metadata), and each document counts its masks per type in `quality.pii_email`,
+`pii_phone`, `pii_id`, `pii_ip` (and the landlines kept in `pii_landline`).
 
 {_table(["what", "policy", "found", "documents"], rows)}
 

@@ -51,7 +51,7 @@ def document_row(doc: Document) -> dict[str, Any]:
             "stuffing_score": float(quality.get("stuffing_score", 0.0)),
             "is_stuffed": bool(quality.get("is_stuffed", False)),
             "repairs": len(doc.repairs),
-            "pii": {k: int(quality.get("pii", {}).get(k, 0)) for k in ("email", "phone", "id", "ip", "landline")},
+            **{f"pii_{k}": int(quality.get("pii", {}).get(k, 0)) for k in ("email", "phone", "id", "ip", "landline")},
             "near_duplicate_ids": list(quality.get("near_duplicate_ids", [])),
         },
         "repairs": [{"kind": r.kind, "line": r.line, "before": r.before, "after": r.after} for r in doc.repairs],

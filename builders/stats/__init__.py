@@ -139,7 +139,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         flags["spun"] += bool(quality["is_spun"])
         flags["stuffed"] += bool(quality["is_stuffed"])
         flags["with_near_duplicates"] += bool(quality["near_duplicate_ids"])
-        for kind, n in (quality.get("pii") or {}).items():
+        for kind, n in ((k[4:], v) for k, v in quality.items() if k.startswith("pii_")):
             entry = pii.setdefault(kind, {"found": 0, "documents": 0})
             entry["found"] += n
             entry["documents"] += bool(n)

@@ -131,9 +131,9 @@ def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: in
     doc.text, doc.text_spun and the spin / stuffing entries of doc.quality.
 
     Personal data (builders/clean/pii.py) is masked in every raw line before the repairs, again
-    in the kept text after them (a repair can join an address split by markup), and in the page's
-    metadata (line 0 in the log); ``line.raw`` becomes the masked line once the labels are set
-    (they count repeats on the raw lines as the corpus index saw them)."""
+    in every line's text after them (a repair can join a number split by markup), and in the
+    page's metadata (line 0 in the log); ``line.raw`` becomes the masked line once the labels
+    are set (they count repeats on the raw lines as the corpus index saw them)."""
     pii = Masker()
     masked_raw = [pii(line.raw, line.number, count_kept=True) for line in doc.lines]
     doc.repairs.extend(pii.repairs)
@@ -172,11 +172,20 @@ def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: in
             "stuffing_score": float(result.stuffing_score),
             "is_stuffed": bool(result.is_stuffed),
         }
-    # Second sweep: what the repairs made (an address split by markup or entities); the spun
-    # original holds the same values and is masked alike without logging them twice.
+    # Second sweep: what the repairs made (a number split by a tag or a zero-width character, an
+    # address behind an entity). Such a line's raw form still holds the value, split: it is
+    # replaced by the masked repaired text. The spun original holds the same values and is
+    # masked alike without logging them twice.
     swept = len(pii.repairs)
-    for n in texts:
-        texts[n] = pii(texts[n], n)
+    for i, line in enumerate(doc.lines):
+        before = texts.get(line.number, line.text)
+        after = pii(before, line.number)
+        if after != before:
+            masked_raw[i] = after
+            if line.number in texts:
+                texts[line.number] = after
+            else:
+                line.text = after
     if spun_texts:
         spun_texts = {n: Masker()(t, n) for n, t in spun_texts.items()}
     for line, raw in zip(doc.lines, masked_raw, strict=True):

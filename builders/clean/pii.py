@@ -53,9 +53,12 @@ _FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if c not in (0xFF0C, 
 _FOLD.update({0x3000: " ", 0x2010: "-", 0x2011: "-", 0x2012: "-", 0x2013: "-", 0x2212: "-", 0xFE63: "-"})
 
 
+_FOLDED = re.compile("[" + "".join(chr(c) for c in sorted(_FOLD)) + "]")
+
+
 def fold(text: str) -> str:
     """The matching copy of ``text`` (same length; full-width ASCII made ASCII)."""
-    return text.translate(_FOLD)
+    return text.translate(_FOLD) if _FOLDED.search(text) else text
 
 
 # --------------------------------------------------------------------------- patterns
@@ -179,42 +182,59 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return any(a < end and start < b for a, b in spans)
 
 
+# Cheap gates: a pattern runs only on lines holding what every one of its matches holds. The
+# patterns open with look-behinds, which keep Python's regex engine from skipping ahead to a
+# possible first character, and most lines of a page hold none of these.
+_GATE_AT = re.compile(r"@|&#|&commat;|[\[(]at[\])]")
+_GATE_ID_CN = re.compile(r"[0-9]{17}")
+_GATE_ID_TW = re.compile(r"[A-Z][1289][0-9]{8}")
+_GATE_ID_HK = re.compile(r"[0-9]{6} ?\(")
+_GATE_PHONE = re.compile(r"1[3-9][0-9]|09[0-9]|8(?:86|5[23])")
+_GATE_IPV4 = re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]")
+_GATE_LANDLINE = re.compile(r"[0-9][- )][0-9]{3}")
+
+
 def _candidates(copy: str) -> list[Match]:
-    urls = [m.span() for m in _URL_RE.finditer(copy)] if ("/" in copy or "www." in copy.lower()) else []
     found: list[Match] = []
-    if "@" in copy or "&" in copy or "at" in copy:
+    if _GATE_AT.search(copy):
         for m in _EMAIL_RE.finditer(copy):
             if m.group(1).lower() not in _NOT_TLD:
                 found.append(Match("email", *m.span()))
-    if not any(c.isdigit() for c in copy):
-        return found
     numeric: list[Match] = []
-    for m in _ID_CN_RE.finditer(copy):
-        if mainland_id_valid(m.group(0)) and not _amount(copy, *m.span()):
-            numeric.append(Match("id", *m.span()))
-    for m in _ID_TW_RE.finditer(copy):
-        if taiwan_id_valid(m.group(0)):
-            numeric.append(Match("id", *m.span()))
-    for m in _ID_HK_RE.finditer(copy):
-        body = m.group(0).split("(")[0].strip()
-        if hongkong_id_valid(body[:-6], body[-6:], m.group(1)):
-            numeric.append(Match("id", *m.span()))
-    for m in _PHONE_RE.finditer(copy):
-        if not _amount(copy, *m.span()):
-            numeric.append(Match("phone", *m.span()))
-    for m in _IPV4_RE.finditer(copy):
-        if not _VERSION_BEFORE.search(copy[max(0, m.start() - _cfg()[2]):m.start()]):
-            numeric.append(Match("ip", *m.span()))
-    if ":" in copy:
+    if _GATE_ID_CN.search(copy):
+        for m in _ID_CN_RE.finditer(copy):
+            if mainland_id_valid(m.group(0)) and not _amount(copy, *m.span()):
+                numeric.append(Match("id", *m.span()))
+    if _GATE_ID_TW.search(copy):
+        for m in _ID_TW_RE.finditer(copy):
+            if taiwan_id_valid(m.group(0)):
+                numeric.append(Match("id", *m.span()))
+    if _GATE_ID_HK.search(copy):
+        for m in _ID_HK_RE.finditer(copy):
+            body = m.group(0).split("(")[0].strip()
+            if hongkong_id_valid(body[:-6], body[-6:], m.group(1)):
+                numeric.append(Match("id", *m.span()))
+    if _GATE_PHONE.search(copy):
+        for m in _PHONE_RE.finditer(copy):
+            if not _amount(copy, *m.span()):
+                numeric.append(Match("phone", *m.span()))
+    if _GATE_IPV4.search(copy):
+        for m in _IPV4_RE.finditer(copy):
+            if not _VERSION_BEFORE.search(copy[max(0, m.start() - _cfg()[2]):m.start()]):
+                numeric.append(Match("ip", *m.span()))
+    if "::" in copy or copy.count(":") >= 7:
         for m in _IPV6_RE.finditer(copy):
             cand = m.group(0)
             # "::" or eight groups, and a digit: "a::b" and "std::" are code, not addresses
             if ("::" in cand or cand.count(":") == 7) and any(c.isdigit() for c in cand) and _ipv6(cand):
                 numeric.append(Match("ip", *m.span()))
-    for m in _LANDLINE_RE.finditer(copy):
-        numeric.append(Match("landline", *m.span()))
-    found.extend(n for n in numeric if not _inside(urls, n.start, n.end))
-    return found
+    if _GATE_LANDLINE.search(copy):
+        for m in _LANDLINE_RE.finditer(copy):
+            numeric.append(Match("landline", *m.span()))
+    if numeric and ("/" in copy or "www." in copy.lower()):
+        urls = [m.span() for m in _URL_RE.finditer(copy)]
+        numeric = [n for n in numeric if not _inside(urls, n.start, n.end)]
+    return found + numeric
 
 
 def _ipv6(candidate: str) -> bool:

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from builders.clean import clean_document
 from builders.clean.pii import PLACEHOLDER, find, mask
 from builders.ingest import split_lines
-from builders.record import Document, Source
+from builders.record import Document, MetaCandidate, Source
 
 try:  # the converter's home moves below clean (builders/textscript) in a parallel change
     from builders.textscript.convert import get_converter  # type: ignore[import-not-found]
@@ -189,6 +189,19 @@ def _document(text: str) -> Document:
     doc = Document(id="pii", source=source, raw_sha256="0" * 64, encoding="utf-8", format="text", raw_text=text)
     doc.lines = split_lines(text)
     return doc
+
+
+def test_metadata_is_masked_and_logged_once() -> None:
+    doc = _document("英伟达H100供不应求。")
+    doc.html_meta = {"og:title": "投稿请寄 editor@example.com", "title": "投稿请寄 editor@example.com"}
+    doc.meta_candidates = [MetaCandidate("author", "记者 李四 13912345678", "json-ld:author"),
+                           MetaCandidate("title", "投稿请寄 editor@example.com", "h1", 0)]
+    doc = clean_document(doc, {}, 1)
+    values = [*doc.html_meta.values(), *(c.value for c in doc.meta_candidates)]
+    assert not any("editor@" in v or "13912345678" in v for v in values), values
+    assert doc.meta_candidates[0].value == "记者 李四 <phone>"
+    logged = Counter(r.kind for r in doc.repairs if r.line == 0)
+    assert logged == Counter({"pii-email": 1, "pii-phone": 1})
 
 
 def test_clean_document_masks_logs_and_counts() -> None:

@@ -126,6 +126,24 @@ def _meta_title(doc: Document) -> str | None:
     return None
 
 
+def _mask_metadata(doc: Document, pii: Masker) -> None:
+    """Mask the page's metadata: <meta> values and the extract stage's candidates (JSON-LD,
+    headings, bylines), which the title and author are chosen from. The same value stands in
+    several places (og:title, <title>, h1): each distinct value is logged once, as line 0."""
+    masked: dict[str, str] = {}
+
+    def once(value: str) -> str:
+        if value not in masked:
+            masked[value] = pii(value, 0)
+        return masked[value]
+
+    for key in sorted(doc.html_meta):
+        doc.html_meta[key] = once(doc.html_meta[key])
+    doc.meta_candidates = [
+        c if once(c.value) == c.value else replace(c, value=once(c.value)) for c in doc.meta_candidates
+    ]
+
+
 def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: int) -> Document:
     """Label, repair and (where spun) restore one document; fills doc.lines, doc.repairs,
     doc.text, doc.text_spun and the spin / stuffing entries of doc.quality.
@@ -190,8 +208,7 @@ def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: in
         spun_texts = {n: Masker()(t, n) for n, t in spun_texts.items()}
     for line, raw in zip(doc.lines, masked_raw, strict=True):
         line.raw = raw
-    for key in sorted(doc.html_meta):
-        doc.html_meta[key] = pii(doc.html_meta[key], 0)
+    _mask_metadata(doc, pii)
     doc.repairs.extend(pii.repairs[swept:])
     quality["pii"] = dict(pii.counts)
     for line in content:

@@ -29,11 +29,7 @@ from builders.clean import clean_document
 from builders.clean.pii import PLACEHOLDER, find, mask
 from builders.ingest import split_lines
 from builders.record import Document, MetaCandidate, Source
-
-try:  # the converter's home moves below clean (builders/textscript) in a parallel change
-    from builders.textscript.convert import get_converter  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover
-    from builders.enrich.convert import get_converter
+from builders.textscript.convert import get_converter
 
 # (text, the value that must disappear, its type). Both scripts; full-width forms marked "fw".
 POSITIVES: list[tuple[str, str, str]] = [

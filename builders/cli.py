@@ -1,6 +1,9 @@
 """``zhnews``: the one command line of the builders.
 
-    zhnews build [--out DIR]          build the dataset folder (Hub layout)
+    zhnews build [--out DIR] [--corpus DIR]
+                                      build the dataset folder (Hub layout)
+    zhnews add PATH... [--corpus DIR] [--url URL] [--retrieved DATE] [--licence TEXT] [--site NAME]
+                                      pages and WARC files into the corpus, with sources.yaml entries
     zhnews validate [--dataset DIR]   check the inputs; with --dataset, every written record
     zhnews evaluate [--json FILE]     cleaning and annotation figures against the curated gold
     zhnews docs [--dataset DIR] [--site DIR] [--evaluation FILE]
@@ -33,17 +36,50 @@ def _paths(args: argparse.Namespace) -> Paths:
     return Paths(corpus=corpus, schema=base.schema, docs=base.docs)
 
 
+def _build_out(args: argparse.Namespace) -> Path:
+    """``--out``, or the project's own dataset folder when the corpus is the project's own.
+
+    Another corpus without ``--out`` is refused rather than given a default: the output folder
+    is replaced as a whole, and any folder guessed for an arbitrary corpus (``build/`` beside
+    it, say) could be another corpus's build or someone else's folder."""
+    if args.out:
+        return Path(args.out)
+    if args.corpus and Path(args.corpus).resolve() != default_paths().corpus.resolve():
+        raise BuildError(
+            f"--corpus {args.corpus} needs --out DIR: without it the build would replace the project's "
+            f"own dataset ({DEFAULT_OUTPUT})"
+        )
+    return DEFAULT_OUTPUT
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from builders.pipeline import build
 
-    out = Path(args.out)
-    report = build(out, _paths(args), workers=args.workers, progress=args.progress)
+    out = _build_out(args)
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    report = build(out, _paths(args), workers=args.workers, progress=progress)
     total = sum(sum(v.values()) for v in report.rows.values())
     print(f"built {out} from {report.documents} documents ({total} rows)")
     for config, per in report.rows.items():
         print(f"  {config}: " + ", ".join(f"{s}={n}" for s, n in per.items()))
     for line in report.summary():
         print(f"  {line}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from builders.ingest.add import add_pages
+
+    report = add_pages(
+        _paths(args),
+        [Path(p) for p in args.paths],
+        url=args.url,
+        retrieved=args.retrieved,
+        licence=args.licence,
+        site=args.site,
+    )
+    for line in report.lines():
+        print(line)
     return 0
 
 
@@ -149,11 +185,23 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build the dataset folder")
-    b.add_argument("--out", default=str(DEFAULT_OUTPUT), help=f"output folder (default {DEFAULT_OUTPUT})")
+    b.add_argument("--out", help=f"output folder (default {DEFAULT_OUTPUT}; required with another --corpus)")
     b.add_argument("--corpus", help="corpus folder (default: the repository's corpus/)")
     b.add_argument("--workers", type=int, default=None, help="worker processes (default: $ZHNEWS_WORKERS or 1)")
-    b.add_argument("--progress", action="store_true", help="show a progress bar")
+    b.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="show a progress bar (default: on when stderr is a terminal)",
+    )
     b.set_defaults(func=cmd_build)
+
+    a = sub.add_parser("add", help="add pages or WARC files to the corpus, with their sources.yaml entries")
+    a.add_argument("paths", nargs="+", metavar="PATH", help="page files (HTML or text), .warc or .warc.gz files")
+    a.add_argument("--corpus", help="corpus folder (default: the repository's corpus/); created if missing")
+    a.add_argument("--url", help="the page's URL (one page file only; WARC records carry their own)")
+    a.add_argument("--retrieved", metavar="DATE", help="when the page files were fetched (ISO 8601)")
+    a.add_argument("--licence", metavar="TEXT", help="licence note (default: the add.licence note of config.yaml)")
+    a.add_argument("--site", metavar="NAME", help="the site's name (default: guessed from the page, marked guessed)")
+    a.set_defaults(func=cmd_add)
 
     v = sub.add_parser("validate", help="validate inputs, or a built dataset with --dataset")
     v.add_argument("--dataset", help="built dataset folder to validate record by record")

@@ -33,6 +33,7 @@ class Source:
     url: str | None
     retrieved: str | None
     licence: str
+    charset: str | None = None  # the HTTP charset the page was served with: a decoding hint
 
 
 @dataclass

@@ -239,7 +239,11 @@ classification of Chinese news, and as a seed for a larger corpus built by the s
 
 ### Source data and collection
 Raw pages (`corpus/raw/`) are kept byte-identical, with sha256 and licence note in
-`corpus/sources.yaml`. The seed pages came without URL or retrieval time; those fields are null.
+`corpus/sources.yaml` (`zhnews add` writes both; pages from WARC crawls keep the crawl's URL and
+retrieval time). Documents whose `source` has each provenance field (null where the page came
+without it, as the seed pages did):
+
+{_table(["field", "documents", "of"], [[f"`source.{k}`", n, stats["documents"]] for k, n in stats["provenance"].items()])}
 
 ### Preprocessing
 `ingest` (strict UTF-8, or confident detection) → `clean` (every line labelled with a reason;

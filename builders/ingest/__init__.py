@@ -17,7 +17,7 @@ def split_lines(text: str) -> list[Line]:
 
 def read_document(paths: Paths, source: Source) -> Document:
     path = paths.corpus / source.file
-    text, encoding = decode_bytes(path.read_bytes(), path)
+    text, encoding = decode_bytes(path.read_bytes(), path, source.charset)
     fmt, meta, html = "text", {}, None
     try:
         from builders.ingest.html import html_to_text, looks_like_html

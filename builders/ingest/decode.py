@@ -5,6 +5,9 @@ broken page into ``corpus/raw/`` learns exactly what is wrong with it. The order
 
 1. size limit (before anything is decoded), empty / whitespace-only page;
 2. a byte-order mark decides (UTF-8, UTF-16 LE/BE) and the rest must decode strictly;
+2b. the HTTP charset recorded with the page (``charset:`` in sources.yaml, from a WARC
+   response) is tried next, with the superset of a legacy label (gb2312 -> gb18030,
+   big5 -> big5-hkscs); a header that does not fit the bytes is ignored, not trusted;
 3. valid UTF-8 is taken as UTF-8;
 4. otherwise charset-normalizer guesses; the guess is accepted only when it is an encoding
    Chinese pages are published in (GBK/GB18030, Big5, UTF-16 without BOM), the bytes decode
@@ -69,8 +72,9 @@ def _where(data: bytes, offset: int) -> str:
     return f"offset {offset}, line {line}"
 
 
-def decode_bytes(data: bytes, origin: Path) -> tuple[str, str]:
-    """Return (text, encoding name). Line endings are normalised to ``\\n``."""
+def decode_bytes(data: bytes, origin: Path, hint: str | None = None) -> tuple[str, str]:
+    """Return (text, encoding name). Line endings are normalised to ``\\n``. ``hint`` is the
+    page's HTTP charset, when one was recorded."""
     cfg = section("ingest")
     limit = int(cfg["max_page_bytes"])
     if len(data) > limit:
@@ -86,6 +90,8 @@ def decode_bytes(data: bytes, origin: Path) -> tuple[str, str]:
         text, encoding = _strict(data[2:], "utf-16-le", origin, offset=2), "utf-16"
     elif data.startswith(codecs.BOM_UTF16_BE):
         text, encoding = _strict(data[2:], "utf-16-be", origin, offset=2), "utf-16"
+    elif hint is not None and (hinted := _hinted(data, hint)) is not None:
+        text, encoding = hinted
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
@@ -115,6 +121,30 @@ def decode_bytes(data: bytes, origin: Path) -> tuple[str, str]:
                 f"over the limit of {max_line} (ingest.max_line_chars)"
             )
     return text, encoding
+
+
+# A legacy label decodes with its superset: servers announce gb2312 / big5 for pages that use
+# characters only GB18030 / Big5-HKSCS have.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5": "big5hkscs", "cp950": "big5hkscs"}
+
+
+def _hinted(data: bytes, hint: str) -> tuple[str, str] | None:
+    """Decode with the HTTP charset (or its superset); None when the bytes do not fit it.
+
+    A single-byte label (servers still default to ISO-8859-1) decodes any bytes: the result
+    must also be mostly Han / ASCII text, the test a detected encoding has to pass."""
+    try:
+        name = codecs.lookup(hint).name
+    except LookupError:
+        return None
+    codec = _SUPERSETS.get(name, name)
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    if _han_or_ascii_share(text) < float(section("ingest")["min_decoded_han_share"]):
+        return None
+    return text, codec
 
 
 def _strict(data: bytes, codec: str, origin: Path, offset: int = 0) -> str:

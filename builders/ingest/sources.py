@@ -9,6 +9,7 @@ otherwise drop the maintainers' work silently).
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
@@ -23,6 +24,10 @@ from builders.config import Paths
 from builders.record import BuildError, Source
 
 REQUIRED_KEYS = ("id", "file", "sha256", "site", "publisher", "url", "retrieved", "licence")
+# charset: the HTTP charset a crawl recorded (a decoding hint); guessed: which of site /
+# publisher `zhnews add` guessed from the page rather than was given.
+OPTIONAL_KEYS = ("charset", "guessed")
+GUESSABLE = ("site", "publisher")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 SHA_PATTERN = re.compile(r"^[0-9a-f]{64}$")
 
@@ -93,7 +98,7 @@ def resolve_inside(base: Path, relative: str, what: str, origin: Path) -> Path:
 def _entry(raw: Any, index: int, origin: Path) -> Source:
     if not isinstance(raw, dict):
         raise BuildError(f"{origin}: sources[{index}] must be a mapping")
-    unknown = sorted(set(raw) - set(REQUIRED_KEYS))
+    unknown = sorted(set(raw) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
     if unknown:
         raise BuildError(f"{origin}: sources[{index}] has unknown keys {unknown}")
     missing = [k for k in REQUIRED_KEYS if k not in raw]
@@ -110,6 +115,12 @@ def _entry(raw: Any, index: int, origin: Path) -> Source:
     for key in ("site", "publisher", "url", "retrieved"):
         if raw[key] is not None and not isinstance(raw[key], str):
             raise BuildError(f"{origin}: source {doc_id!r} field {key!r} must be a string or null")
+    charset = raw.get("charset")
+    if charset is not None and not _known_codec(charset):
+        raise BuildError(f"{origin}: source {doc_id!r} charset {charset!r} is not a known text encoding")
+    guessed = raw.get("guessed", [])
+    if not isinstance(guessed, list) or not set(guessed) <= set(GUESSABLE) or len(set(guessed)) != len(guessed):
+        raise BuildError(f"{origin}: source {doc_id!r} guessed must be a list of distinct names from {list(GUESSABLE)}")
     # Sites, publishers and licence notes repeat across a crawl's entries: one string each.
     return Source(
         id=doc_id,
@@ -120,7 +131,18 @@ def _entry(raw: Any, index: int, origin: Path) -> Source:
         url=raw["url"],
         retrieved=raw["retrieved"],
         licence=sys.intern(" ".join(raw["licence"].split())),
+        charset=_shared(charset),
     )
+
+
+def _known_codec(label: Any) -> bool:
+    if not isinstance(label, str) or not label:
+        return False
+    try:
+        codecs.lookup(label)
+    except LookupError:
+        return False
+    return True
 
 
 def _shared(value: str | None) -> str | None:

@@ -149,6 +149,7 @@ def statistics_page(
                 ["raw lines (non-blank)", cell(stats["lines"])],
                 ["characters of clean text", cell(stats["characters"])],
                 ["share of raw lines removed", cell(stats["removed_line_share"])],
+                *([f"documents with <code>source.{html_text(k)}</code>", cell(n)] for k, n in stats["provenance"].items()),
             ],
             "stats-overview",
         ),
@@ -357,9 +358,26 @@ def documents_index(
     )
 
 
+class Html(str):
+    """A value already rendered as safe HTML (made from escaped parts), put in a cell as is."""
+
+
+def source_link(url: str | None) -> str:
+    """The URL as an escaped link that passes no ranking and no window handle to the site
+    (``rel="nofollow noopener"``); a URL of any other scheme (``javascript:``) stays text."""
+    if url is None:
+        return cell(None)
+    if not re.match(r"^https?://", url, re.I):
+        return html_text(url)
+    return f'<a href="{html_attr(url)}" rel="nofollow noopener">{html_text(url)}</a>'
+
+
 def _kv(rows: Sequence[tuple[str, Any]], table_id: str | None = None) -> str:
     return html_table(
-        ["field", "value"], [[html_text(k), cell(v)] for k, v in rows], table_id, cls="zh-table zh-kv"
+        ["field", "value"],
+        [[html_text(k), v if isinstance(v, Html) else cell(v)] for k, v in rows],
+        table_id,
+        cls="zh-table zh-kv",
     )
 
 
@@ -545,7 +563,7 @@ def document_page(
             ("sha256", src["sha256"]),
             ("encoding / format", f"{src['encoding']} / {src['format']}"),
             ("site", src["site"]),
-            ("url", src["url"]),
+            ("url", Html(source_link(src["url"]))),
             ("retrieved", src["retrieved"]),
             ("licence", src["licence"]),
             *((f"conversion {k}", v) for k, v in doc["conversion"].items()),

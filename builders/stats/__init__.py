@@ -95,6 +95,10 @@ def _sorted_lengths(values: array) -> array:
     return out
 
 
+# Source fields a user looks for to check a document or reach its rights holder.
+PROVENANCE_FIELDS = ("url", "retrieved", "site")
+
+
 def compute_stats(out_dir: Path) -> dict[str, Any]:
     """Every figure of the card and the docs site, in one streaming pass per config: what is
     kept per document is an id → script map and the length lists (numbers, not rows)."""
@@ -114,7 +118,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         entry["rows"] += 1
         entry["chars"] += chars
 
-    doc_columns = ["id", "script", "num_chars", "num_paragraphs", "topics", "repairs", "quality", "entities"]
+    doc_columns = ["id", "script", "num_chars", "num_paragraphs", "topics", "repairs", "quality", "entities", "source"]
     per_script: dict[str, dict[str, int]] = {}
     doc_script: dict[str, int] = {}  # lines take their document's script
     topics: Counter[str] = Counter()
@@ -122,6 +126,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
     repairs: Counter[str] = Counter()
     flags = {"spun": 0, "stuffed": 0, "with_near_duplicates": 0}
     pii: dict[str, dict[str, int]] = {}  # type -> found, documents with at least one
+    provenance = dict.fromkeys(PROVENANCE_FIELDS, 0)  # documents whose source has the field
     doc_lengths: list[int] = []
     documents = characters = 0
     for split, row in _Rows(out_dir, "documents", doc_columns, "text"):
@@ -143,6 +148,8 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
             entry = pii.setdefault(kind, {"found": 0, "documents": 0})
             entry["found"] += n
             entry["documents"] += bool(n)
+        for key in PROVENANCE_FIELDS:
+            provenance[key] += row["source"][key] is not None
         doc_lengths.append(row["num_chars"])
         documents += 1
         characters += row["num_chars"]
@@ -182,6 +189,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         "repairs": _sorted(repairs),
         "flags": flags,
         "pii": pii,
+        "provenance": provenance,
         "length_summary": {
             "documents": _summary(doc_lengths),
             "paragraphs": _summary(paragraph_lengths),

@@ -1,6 +1,7 @@
 """A deterministic synthetic crawl of N Chinese news pages, for benchmarking the builders.
 
     python -m benchmarks.generate --pages 10000 --out /tmp/crawl-10k [--seed 1]
+    python -m benchmarks.generate --pages 10000 --warc /tmp/crawl-10k.warc.gz [--seed 1]
 
 The folder it writes is a corpus like ``corpus/``: ``raw/<id>.txt`` plus ``sources.yaml`` with
 the sha256 of every file (no ``curated/``). Pages mix what real crawled news pages contain:
@@ -14,6 +15,12 @@ the sha256 of every file (no ``curated/``). Pages mix what real crawled news pag
 * spun pages (伪原创 synonym substitutions), exact re-posts and near-duplicates (a re-post on
   another site with a changed paragraph).
 
+With ``--warc FILE`` the same pages are written as a WARC crawl instead (``.warc.gz`` or
+``.warc``, written with warcio), the input of ``zhnews add``: one request and one HTTP 200
+``text/html`` response per page, each page an HTML document (title, one ``<p>`` per line),
+a tenth of them in GBK with the charset named only in the HTTP header, and WARC-Dates one
+minute apart from a fixed start.
+
 Same arguments, same bytes: every choice comes from one ``random.Random(seed)``; nothing reads
 the network or the clock.
 """
@@ -22,11 +29,14 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import random
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 
 import yaml
@@ -436,12 +446,63 @@ def generate(out: Path, pages: int, seed: int = 1) -> Path:
     return out
 
 
+def page_html(site: Site, text: str) -> str:
+    """A crawled page's HTML: the title in <title> and <h1>, one <p> per non-blank line."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    title = lines[2] if len(lines) > 2 else lines[0]
+    body = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return (
+        f"<!DOCTYPE html>\n<html><head><title>{html.escape(title)}_{html.escape(site.name)}</title></head>\n"
+        f"<body>\n<h1>{html.escape(title)}</h1>\n{body}\n</body></html>\n"
+    )
+
+
+def generate_warc(path: Path, pages: int, seed: int = 1) -> Path:
+    """Write the crawl as one WARC file (gzip per record when ``path`` ends in .gz)."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    start = datetime(2026, 11, 1, tzinfo=UTC)
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=path.name.endswith(".gz"))
+        for i, (doc_id, site, text) in enumerate(CrawlGenerator(seed).pages(pages)):
+            url = f"https://{site.domain}/{doc_id}.html"
+            date = (start + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            legacy = i % 10 == 9 and not site.traditional
+            body = page_html(site, text).encode("gbk" if legacy else "utf-8", errors="xmlcharrefreplace")
+            headers = {"WARC-Date": date, "WARC-Record-ID": f"<urn:uuid:{_uuid(seed, i, 'request')}>"}
+            request = StatusAndHeaders(f"GET /{doc_id}.html HTTP/1.1", [("Host", site.domain)], is_http_request=True)
+            writer.write_record(
+                writer.create_warc_record(url, "request", payload=BytesIO(b""), http_headers=request, warc_headers_dict=headers)
+            )
+            ctype = f"text/html; charset={'gbk' if legacy else 'utf-8'}"
+            http = StatusAndHeaders("200 OK", [("Content-Type", ctype), ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+            headers = {"WARC-Date": date, "WARC-Record-ID": f"<urn:uuid:{_uuid(seed, i, 'response')}>"}
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=BytesIO(body), http_headers=http, warc_headers_dict=headers)
+            )
+    return path
+
+
+def _uuid(seed: int, i: int, kind: str) -> str:
+    """A record id from the arguments (warcio would draw a random one: same arguments, same bytes)."""
+    h = hashlib.sha256(f"{seed}/{i}/{kind}".encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--pages", type=int, default=1000)
-    p.add_argument("--out", required=True)
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", help="corpus folder to write (raw/ + sources.yaml)")
+    where.add_argument("--warc", help="WARC file to write instead (.warc.gz or .warc)")
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
+    if args.warc:
+        path = generate_warc(Path(args.warc), args.pages, args.seed)
+        print(f"{path}: {args.pages} pages, {path.stat().st_size / 1e6:.1f} MB")
+        return 0
     out = generate(Path(args.out), args.pages, args.seed)
     size = sum(f.stat().st_size for f in (out / "raw").iterdir())
     print(f"{out}: {args.pages} pages, {size / 1e6:.1f} MB raw")

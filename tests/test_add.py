@@ -249,3 +249,21 @@ def test_source_url_is_an_escaped_nofollow_link() -> None:
     assert link.startswith('<a href="https://example.com/a?b=1&amp;c=&quot;&gt;&lt;script&gt;"')
     assert 'rel="nofollow noopener"' in link and "<script>" not in link
     assert "<a " not in source_link("javascript:alert(1)")
+
+
+def test_benchmark_warc_is_deterministic_and_imports(tmp_path: Path) -> None:
+    from benchmarks.generate import generate_warc
+
+    a = generate_warc(tmp_path / "a.warc.gz", 20)
+    b = generate_warc(tmp_path / "b.warc.gz", 20)
+    assert a.read_bytes() == b.read_bytes()
+    report = add_pages(_paths(tmp_path / "c"), [a])
+    assert len(report.added) == 20 and report.skipped == {"request": 20}
+    sources = load_sources(_paths(tmp_path / "c"))
+    assert {s.charset for s in sources} == {"utf-8", "gbk"}
+    assert all(s.url and s.retrieved and s.site for s in sources)
+
+
+def test_progress_defaults_to_the_terminal() -> None:
+    assert cli.parser().parse_args(["build"]).progress is None
+    assert cli.parser().parse_args(["build", "--no-progress"]).progress is False

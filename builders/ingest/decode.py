@@ -7,7 +7,8 @@ broken page into ``corpus/raw/`` learns exactly what is wrong with it. The order
 2. a byte-order mark decides (UTF-8, UTF-16 LE/BE) and the rest must decode strictly;
 2b. the HTTP charset recorded with the page (``charset:`` in sources.yaml, from a WARC
    response) is tried next, with the superset of a legacy label (gb2312 -> gb18030,
-   big5 -> big5-hkscs); a header that does not fit the bytes is ignored, not trusted;
+   big5 -> big5-hkscs); a header that does not fit the bytes is ignored, not trusted, and
+   so is a legacy header on bytes that are valid UTF-8 (mislabelled servers are common);
 3. valid UTF-8 is taken as UTF-8;
 4. otherwise charset-normalizer guesses; the guess is accepted only when it is an encoding
    Chinese pages are published in (GBK/GB18030, Big5, UTF-16 without BOM), the bytes decode
@@ -131,20 +132,36 @@ _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "big5":
 def _hinted(data: bytes, hint: str) -> tuple[str, str] | None:
     """Decode with the HTTP charset (or its superset); None when the bytes do not fit it.
 
-    A single-byte label (servers still default to ISO-8859-1) decodes any bytes: the result
-    must also be mostly Han / ASCII text, the test a detected encoding has to pass."""
+    A single-byte label (servers still default to ISO-8859-1) decodes almost any bytes: then
+    the result must also be mostly Han / ASCII text, the test a detected encoding has to pass."""
     try:
         name = codecs.lookup(hint).name
     except LookupError:
         return None
     codec = _SUPERSETS.get(name, name)
+    if codec != "utf-8" and _valid_utf8(data):
+        return None  # valid UTF-8 is stronger evidence than a header (a GB18030 decode of it can pass)
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
         return None
-    if _han_or_ascii_share(text) < float(section("ingest")["min_decoded_han_share"]):
+    if codec not in _SELF_CHECKING and _han_or_ascii_share(text) < float(section("ingest")["min_decoded_han_share"]):
         return None
     return text, codec
+
+
+def _valid_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+# Codecs whose strict decoding is itself evidence: random or mislabelled bytes rarely pass it.
+# Any other label (ISO-8859-1, windows-1252: server defaults that decode nearly any bytes)
+# must also give mostly Han / ASCII text.
+_SELF_CHECKING = frozenset({"utf-8", "gb18030", "big5hkscs", "utf-16", "utf-16-le", "utf-16-be"})
 
 
 def _strict(data: bytes, codec: str, origin: Path, offset: int = 0) -> str:

@@ -200,7 +200,7 @@ def test_options_are_checked(pages: dict[str, Path], tmp_path: Path) -> None:
         add_pages(paths, [pages["text"]], url="javascript:alert(1)")
     with pytest.raises(BuildError, match="ISO 8601"):
         add_pages(paths, [pages["text"]], retrieved="yesterday")
-    assert not (tmp_path / "c" / "sources.yaml").exists()
+    assert not (tmp_path / "c").exists()
 
 
 def test_damaged_warc_is_refused(tmp_path: Path, pages: dict[str, Path]) -> None:
@@ -212,7 +212,7 @@ def test_damaged_warc_is_refused(tmp_path: Path, pages: dict[str, Path]) -> None
     for path in (cut, not_warc):
         with pytest.raises(BuildError, match=re.escape(path.name)):
             add_pages(_paths(tmp_path / "c"), [path])
-        assert not (tmp_path / "c" / "sources.yaml").exists()
+        assert not (tmp_path / "c").exists()
 
 
 def test_sources_charset_and_guessed_are_validated(corpus_copy: Path) -> None:

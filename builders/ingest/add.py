@@ -24,6 +24,7 @@ whole batch.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -41,7 +42,7 @@ import yaml
 
 from builders.config import Paths, section
 from builders.ingest.decode import decode_bytes
-from builders.ingest.sources import _entry, _stream_sources
+from builders.ingest.sources import parse_entry, stream_sources
 from builders.ingest.warc import Skipped, is_warc, read_warc
 from builders.record import BuildError
 
@@ -144,8 +145,8 @@ def _existing(paths: Paths) -> tuple[dict[str, str], dict[str, str], set[str]]:
     urls: set[str] = set()
     if not paths.sources.exists():
         return ids, shas, urls
-    for index, raw in _stream_sources(paths.sources):
-        entry = _entry(raw, index, paths.sources)
+    for index, raw in stream_sources(paths.sources):
+        entry = parse_entry(raw, index, paths.sources)
         ids[entry.id] = entry.sha256
         shas.setdefault(entry.sha256, entry.id)
         if entry.url:
@@ -330,8 +331,10 @@ def add_pages(
     licence_text = " ".join((licence or str(section("add")["licence"])).split())
 
     ids, shas, urls = _existing(paths)
+    created = [d for d in (paths.corpus, paths.raw) if not d.exists()]  # removed again on failure
     paths.raw.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".zhnews-add-", dir=paths.raw))
+    committed = False
     try:
         staged: list[tuple[Path, Path]] = []  # (staged file, final file)
         entries: list[dict[str, Any]] = []
@@ -371,7 +374,7 @@ def add_pages(
                 entry["charset"] = page.charset
             if guessed:
                 entry["guessed"] = guessed
-            _entry(entry, len(ids), paths.sources)  # the build's own checks, before anything moves
+            parse_entry(entry, len(ids), paths.sources)  # the build's own checks, before anything moves
             (staging / name).write_bytes(page.data)
             staged.append((staging / name, paths.raw / name))
             entries.append(entry)
@@ -380,12 +383,15 @@ def add_pages(
             if page.url:
                 urls.add(page.url)
             report.added.append((doc_id, page.origin, entry))
-        if not entries:
-            return report
-        _commit(paths, staged, entries)
+        if entries:
+            _commit(paths, staged, entries)
+            committed = True
         return report
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        for folder in reversed(created if not committed else []):
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only if still empty
 
 
 def _commit(paths: Paths, staged: list[tuple[Path, Path]], entries: list[dict[str, Any]]) -> None:
@@ -398,7 +404,7 @@ def _commit(paths: Paths, staged: list[tuple[Path, Path]], entries: list[dict[st
     )
     tmp = _atomic_write(origin, new)
     try:
-        tail = [raw for _, raw in _stream_sources(tmp)][-len(entries):]
+        tail = [raw for _, raw in stream_sources(tmp)][-len(entries):]
         if tail != entries:
             raise BuildError(f"{origin}: appending the new entries would not read back as written (file layout not understood)")
         for src, dst in staged:
@@ -406,8 +412,9 @@ def _commit(paths: Paths, staged: list[tuple[Path, Path]], entries: list[dict[st
         os.replace(tmp, origin)
     finally:
         tmp.unlink(missing_ok=True)
-    fd = os.open(paths.corpus, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    for folder in (paths.raw, paths.corpus):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)  # the renames themselves are durable
+        finally:
+            os.close(fd)

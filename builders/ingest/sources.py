@@ -95,7 +95,8 @@ def resolve_inside(base: Path, relative: str, what: str, origin: Path) -> Path:
     return target
 
 
-def _entry(raw: Any, index: int, origin: Path) -> Source:
+def parse_entry(raw: Any, index: int, origin: Path) -> Source:
+    """One entry of sources.yaml (index ``index``), its keys and values checked; its file is not."""
     if not isinstance(raw, dict):
         raise BuildError(f"{origin}: sources[{index}] must be a mapping")
     unknown = sorted(set(raw) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
@@ -119,7 +120,11 @@ def _entry(raw: Any, index: int, origin: Path) -> Source:
     if charset is not None and not _known_codec(charset):
         raise BuildError(f"{origin}: source {doc_id!r} charset {charset!r} is not a known text encoding")
     guessed = raw.get("guessed", [])
-    if not isinstance(guessed, list) or not set(guessed) <= set(GUESSABLE) or len(set(guessed)) != len(guessed):
+    if (
+        not isinstance(guessed, list)
+        or not all(isinstance(g, str) and g in GUESSABLE for g in guessed)
+        or len(set(guessed)) != len(guessed)
+    ):
         raise BuildError(f"{origin}: source {doc_id!r} guessed must be a list of distinct names from {list(GUESSABLE)}")
     # Sites, publishers and licence notes repeat across a crawl's entries: one string each.
     return Source(
@@ -204,7 +209,7 @@ def _construct(loader: Any, node: yaml.Node) -> Any:
     return loader.construct_document(node)  # resets the constructor's caches after each entry
 
 
-def _stream_sources(path: Path) -> Iterator[tuple[int, Any]]:
+def stream_sources(path: Path) -> Iterator[tuple[int, Any]]:
     """(index, raw entry) of ``sources:`` in ``sources.yaml``, one entry at a time, with the
     rules of :func:`load_yaml` (safe tags only, no repeated key in a mapping, syntax errors
     with their line) and the file's shape checked (one mapping with a ``sources`` list and
@@ -274,7 +279,7 @@ def _stream_sources(path: Path) -> Iterator[tuple[int, Any]]:
 def _checked(paths: Paths, raw: Any, index: int, raw_real: Path, seen: set[str], files: dict[str, str]) -> Source:
     """One entry, validated, its file found directly in raw/ with the recorded sha256."""
     origin = paths.sources
-    entry = _entry(raw, index, origin)
+    entry = parse_entry(raw, index, origin)
     if entry.id in seen:
         raise BuildError(f"{origin}: duplicate id {entry.id!r}")
     seen.add(entry.id)
@@ -298,7 +303,7 @@ def _checked(paths: Paths, raw: Any, index: int, raw_real: Path, seen: set[str],
 def load_sources(paths: Paths) -> list[Source]:
     """All source entries, checked against the raw files (sorted by id).
 
-    ``sources.yaml`` is read entry by entry (see :func:`_stream_sources`): only the list of
+    ``sources.yaml`` is read entry by entry (see :func:`stream_sources`): only the list of
     :class:`Source` records is kept, whatever the number of pages."""
     origin = paths.sources
     if not origin.is_file():
@@ -310,7 +315,7 @@ def load_sources(paths: Paths) -> list[Source]:
     # The first problem of an entry is raised once the whole file has parsed: a YAML syntax
     # error or a wrong top-level key anywhere is reported first, as a whole-file load did.
     problem: BuildError | None = None
-    for index, raw in _stream_sources(origin):
+    for index, raw in stream_sources(origin):
         if problem is not None:
             continue
         try:

@@ -42,6 +42,7 @@ import yaml
 
 from builders.config import Paths, section
 from builders.ingest.decode import decode_bytes
+from builders.ingest.html import looks_like_html
 from builders.ingest.sources import parse_entry, stream_sources
 from builders.ingest.warc import Skipped, is_warc, read_warc
 from builders.record import BuildError
@@ -186,12 +187,6 @@ def guess_site_publisher(text: str, is_html: bool, url: str | None) -> tuple[str
         host = urlsplit(url).hostname or ""
         site = host.removeprefix("www.") or None
     return site, publisher
-
-
-def _looks_like_html(text: str) -> bool:
-    from builders.ingest.html import looks_like_html
-
-    return looks_like_html(text)
 
 
 def _new_id(sha: str, taken: dict[str, str]) -> str:
@@ -355,7 +350,7 @@ def add_pages(
                     raise
                 report.skip("undecodable", str(exc))
                 continue
-            is_html = _looks_like_html(text)
+            is_html = looks_like_html(text)
             doc_id = _new_id(sha, ids)
             name = f"{doc_id}.{'html' if is_html else 'txt'}"
             guessed_site, publisher = guess_site_publisher(text, is_html, page.url)

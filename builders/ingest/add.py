@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import os
 import re
 import shutil
@@ -161,7 +162,7 @@ def _meta_values(head: str) -> dict[str, str]:
     for tag in _HTML_META.findall(head):
         attrs = {m[0].lower(): m[1] or m[2] or m[3] for m in _ATTR.findall(tag)}
         key = (attrs.get("property") or attrs.get("name") or "").strip().lower()
-        value = " ".join((attrs.get("content") or "").split())
+        value = " ".join(html.unescape(attrs.get("content") or "").split())
         if key and value:
             out.setdefault(key, value)
     return out
@@ -178,7 +179,7 @@ def guess_site_publisher(text: str, is_html: bool, url: str | None) -> tuple[str
         site = next((meta[k] for k in _SITE_META if k in meta), None)
         publisher = next((meta[k] for k in _PUBLISHER_META if k in meta), None)
         if site is None and (title := _TITLE.search(head)):
-            parts = [p for p in _TITLE_SPLIT.split(" ".join(title.group(1).split())) if p]
+            parts = [p for p in _TITLE_SPLIT.split(" ".join(html.unescape(title.group(1)).split())) if p]
             if len(parts) >= 2 and 2 <= len(parts[-1]) <= 30:
                 site = parts[-1]
     if publisher is None and (line := _SOURCE_LINE.search(text[:20000])):
@@ -370,8 +371,11 @@ def add_pages(
             if guessed:
                 entry["guessed"] = guessed
             parse_entry(entry, len(ids), paths.sources)  # the build's own checks, before anything moves
+            final = paths.raw / name
+            if final.exists() and final.read_bytes() != page.data:  # a file dropped in by hand
+                raise BuildError(f"{final}: exists with other bytes and no sources.yaml entry; move it away first")
             (staging / name).write_bytes(page.data)
-            staged.append((staging / name, paths.raw / name))
+            staged.append((staging / name, final))
             entries.append(entry)
             ids[doc_id] = sha
             shas[sha] = doc_id

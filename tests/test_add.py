@@ -100,6 +100,8 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def test_warc_records_are_read_and_skipped_by_reason(pages: dict[str, Path]) -> None:
+    """Catches: revisits or requests taken as pages, the status or media type not checked, the
+    HTTP charset dropped, the raw HTTP block (headers) taken as the page."""
     for key in ("warc", "plain_warc"):
         items = list(read_warc(pages[key]))
         reasons = [i.reason for i in items if isinstance(i, Skipped)]
@@ -113,6 +115,9 @@ def test_warc_records_are_read_and_skipped_by_reason(pages: dict[str, Path]) -> 
 
 
 def test_add_then_build_carries_provenance(pages: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Catches: WARC-Date / URL not written to sources.yaml or not reaching the rows, the HTTP
+    charset not reaching decode_bytes (the encoding would be the detected "gbk"), a second
+    add that writes again, provenance counts missing from the card."""
     corpus = tmp_path / "fresh"
     argv = ["add", str(pages["text"]), str(pages["html"]), str(pages["warc"]), "--corpus", str(corpus)]
     assert cli.main([*argv, "--retrieved", "2024-06-02"]) == 0
@@ -154,6 +159,8 @@ def test_add_then_build_carries_provenance(pages: dict[str, Path], tmp_path: Pat
 
 
 def test_a_bad_file_leaves_the_corpus_untouched(pages: dict[str, Path], corpus_copy: Path, tmp_path: Path) -> None:
+    """Catches: files moved into raw/ or sources.yaml written before every input was checked,
+    the staging folder left behind."""
     bad = tmp_path / "broken.txt"
     bad.write_bytes(b"\x00\x01\x02binary\xff\xfe" * 50)
     before = _tree(corpus_copy)
@@ -165,6 +172,8 @@ def test_a_bad_file_leaves_the_corpus_untouched(pages: dict[str, Path], corpus_c
 
 
 def test_append_keeps_comments_and_order(pages: dict[str, Path], corpus_copy: Path) -> None:
+    """Catches: sources.yaml re-dumped (comments and folded licences lost), --site not taking
+    precedence over the guess or still marked guessed."""
     old = (corpus_copy / "sources.yaml").read_text(encoding="utf-8")
     report = add_pages(_paths(corpus_copy), [pages["html"]], url="https://example.com/a", site="科技日报")
     new = (corpus_copy / "sources.yaml").read_text(encoding="utf-8")
@@ -176,6 +185,8 @@ def test_append_keeps_comments_and_order(pages: dict[str, Path], corpus_copy: Pa
 
 
 def test_append_entries_into_other_layouts() -> None:
+    """Catches: entries appended at the end of the file (after a later top-level key), a fixed
+    indentation instead of the file's own, an empty flow list left unparseable."""
     entry = {"id": "x1", "file": "raw/x1.txt", "sha256": "0" * 64, "site": None, "publisher": None,
              "url": None, "retrieved": None, "licence": "note"}  # fmt: skip
     text = (
@@ -204,6 +215,7 @@ def test_options_are_checked(pages: dict[str, Path], tmp_path: Path) -> None:
 
 
 def test_damaged_warc_is_refused(tmp_path: Path, pages: dict[str, Path]) -> None:
+    """Catches: warcio's quiet end at a cut-off gzip member taken as a complete crawl."""
     data = pages["warc"].read_bytes()
     cut = tmp_path / "cut.warc.gz"
     cut.write_bytes(data[: len(data) // 2])
@@ -228,6 +240,7 @@ def test_sources_charset_and_guessed_are_validated(corpus_copy: Path) -> None:
 
 
 def test_charset_hint_decides_only_when_it_fits() -> None:
+    """Catches: the hint trusted blindly (ISO-8859-1 mojibake, Big5 on UTF-8 bytes) or ignored."""
     data = "英伟达发布新一代数据中心芯片，算力提升三倍。".encode("gbk")
     assert decode_bytes(data, Path("p"), "gb2312")[1] == "gb18030"
     assert decode_bytes(data, Path("p"), None)[1] == "gbk"  # detection, as before

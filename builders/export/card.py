@@ -246,8 +246,8 @@ without it, as the seed pages did):
 {_table(["field", "documents", "of"], [[f"`source.{k}`", n, stats["documents"]] for k, n in stats["provenance"].items()])}
 
 ### Preprocessing
-`ingest` (strict UTF-8, or confident detection) → `clean` (every line labelled with a reason;
-repairs of converter pinyin notes, GBK mojibake, whitespace, stray HTML, punctuation; spun-text
+`ingest` (the HTTP charset a crawl recorded when it fits, strict UTF-8, or confident
+detection) → `clean` (every line labelled with a reason; repairs of converter pinyin notes, GBK mojibake, whitespace, stray HTML, punctuation; spun-text
 restoration and keyword-stuffing removal, each logged in `repairs`) → `enrich` (metadata with
 rules, script identification, zh-Hans/zh-Hant forms, paragraphs, near-duplicates) → `annotate`
 → `split` → `export` (every row validated against the JSON Schema before anything is published).

@@ -248,9 +248,9 @@ without it, as the seed pages did):
 ### Preprocessing
 `ingest` (the HTTP charset a crawl recorded when it fits, strict UTF-8, or confident
 detection) → `clean` (every line labelled with a reason; repairs of converter pinyin notes,
-GBK mojibake, whitespace, stray HTML, punctuation; spun-text restoration and keyword-stuffing removal, each logged in `repairs`) → `enrich` (metadata with
-rules, script identification, zh-Hans/zh-Hant forms, paragraphs, near-duplicates) → `annotate`
-→ `split` → `export` (every row validated against the JSON Schema before anything is published).
+GBK mojibake, whitespace, stray HTML, punctuation; spun-text restoration and keyword-stuffing
+removal, each logged in `repairs`) → `enrich` (metadata with rules, script identification,
+zh-Hans/zh-Hant forms, paragraphs, near-duplicates) → `annotate` → `split` → `export` (every row validated against the JSON Schema before anything is published).
 
 Lines removed, by label and reason:
 

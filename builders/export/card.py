@@ -250,7 +250,8 @@ without it, as the seed pages did):
 detection) → `clean` (every line labelled with a reason; repairs of converter pinyin notes,
 GBK mojibake, whitespace, stray HTML, punctuation; spun-text restoration and keyword-stuffing
 removal, each logged in `repairs`) → `enrich` (metadata with rules, script identification,
-zh-Hans/zh-Hant forms, paragraphs, near-duplicates) → `annotate` → `split` → `export` (every row validated against the JSON Schema before anything is published).
+zh-Hans/zh-Hant forms, paragraphs, near-duplicates) → `annotate` → `split` → `export` (every
+row validated against the JSON Schema before anything is published).
 
 Lines removed, by label and reason:
 

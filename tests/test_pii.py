@@ -43,6 +43,7 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("举报邮箱：2802327000@qq.example", "2802327000@qq.example", "email"),
     ("來函請寄 editor(at)example.org.tw", "editor(at)example.org.tw", "email"),
     ("联系 press&#64;example.net 获取", "press&#64;example.net", "email"),
+    ("商务合作请联系market#example.net(#换成@)", "market#example.net", "email"),
     # mobile numbers: mainland
     ("手机13812345678，随时联系", "13812345678", "phone"),
     ("电话：+86 139 1234 5678", "+86 139 1234 5678", "phone"),
@@ -106,6 +107,7 @@ NEGATIVES: list[str] = [
     "http://example.com/view?id=110105194912310021",
     "高清图标 logo@2x.png",
     "@新华社 发布消息",
+    "话题#AI芯片#与example.com",
     "比分3:2，时间10:30:45",
     "110105194912310021",  # mainland id with a wrong check character (X is right)
     "A123456788",  # Taiwan id with a wrong check digit
@@ -249,7 +251,7 @@ def test_mask_changes_nothing_outside_the_spans_and_is_idempotent(text: str) -> 
     spans = [m for m in find(text) if m.type in PLACEHOLDER]
     # Matches are ordered, disjoint, and each holds a digit or an at-sign (never plain prose).
     assert all(a.end <= b.start for a, b in pairwise(spans))
-    assert all(re.search(r"[0-9０-９@＠]|[\[(]at[\])]", text[m.start:m.end]) for m in spans)
+    assert all(re.search(r"[0-9０-９@＠#]|[\[(]at[\])]", text[m.start:m.end]) for m in spans)
     # Outside the spans the text is the original, character for character.
     expected, last = [], 0
     for m in spans:

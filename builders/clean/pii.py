@@ -75,8 +75,9 @@ _URL_RE = re.compile(
 _NOT_TLD = frozenset({"png", "jpg", "jpeg", "gif", "webp", "svg", "bmp", "ico", "js", "css", "html", "htm", "php",
                       "json", "xml", "pdf", "mp4", "mp3"})
 # The at-sign also as an HTML entity (raw lines keep them; the repairs decode them later) or in
-# the "(at)" / "[at]" spelling that pages use against address harvesters.
-_AT = r"(?:@|&#0*64;|&#[xX]0*40;|&commat;| ?[\[(]at[\])] ?)"
+# the "(at)" / "[at]" spelling that pages use against address harvesters, or "#" when the page
+# says so ("market#example.net(#换成@)").
+_AT = r"(?:@|&#0*64;|&#[xX]0*40;|&commat;| ?[\[(]at[\])] ?|#(?=[^#]{3,80}[(（]?\s*#\s*(?:换成|換成|替换为|替換為|改为|改為|改成)\s*@))"
 _EMAIL_RE = re.compile(
     rf"(?<![{_AN}._%+\-])[{_AN}][{_AN}._%+\-]{{0,63}}{_AT}"
     rf"(?:[{_AN}](?:[{_AN}\-]{{0,61}}[{_AN}])?\.)+([A-Za-z]{{2,24}})(?![{_AN}\-])"

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -263,3 +264,67 @@ def test_mask_changes_nothing_outside_the_spans_and_is_idempotent(text: str) -> 
     # Twice changes nothing.
     again = mask(result.text)
     assert again.text == result.text and again.masks == ()
+
+
+# ----------------------------------------------------------------------------- built dataset
+
+
+def test_built_dataset_masks_logs_and_counts(corpus_copy: Path, tmp_path: Path) -> None:
+    """A synthetic page added to a copy of the corpus: nothing of its personal data reaches any
+    published file, every mask is in the repair log with its kind, the per-document counts equal
+    the log, and the card's table carries the totals."""
+    import hashlib
+
+    import pyarrow.parquet as pq
+    import yaml
+
+    from builders.config import Paths, default_paths
+    from builders.pipeline import build
+    from builders.stats import parquet_files
+
+    page = "\n".join([
+        "英伟达H100算力紧缺 代理商加价出货",
+        "2024-03-15 10:30 来源：测试新闻网",
+        "记者调查发现，英伟达H100芯片在国内市场供不应求，部分代理商加价超过一倍。",
+        "一位代理商王先生（手机13812345678）表示，A800与H800的报价一周内上涨了13.8%。",
+        "他建议采购方发邮件至 wang.agent@example.com 询价，或拨打公司热线010-12345678。",
+        "另一位業者表示，台灣客戶可寄信至 sales@example.com.tw 洽詢，手機0912-345-678。",
+        "据悉，国产昇腾910B的出货量也在增加，订单金额达13800000000元。",
+        "举报邮箱：jubao@example.cn 违法和不良信息举报电话：010-87654321",
+    ]) + "\n"
+    raw = corpus_copy / "raw" / "900_pii_synthetic.txt"
+    raw.write_text(page, encoding="utf-8")
+    sources_file = corpus_copy / "sources.yaml"
+    sources = yaml.safe_load(sources_file.read_text(encoding="utf-8"))
+    sources["sources"].append({
+        "id": "900_pii_synthetic", "file": "raw/900_pii_synthetic.txt",
+        "sha256": hashlib.sha256(raw.read_bytes()).hexdigest(), "site": None, "publisher": None,
+        "url": None, "retrieved": None, "licence": "Synthetic test page.",
+    })
+    sources_file.write_text(yaml.safe_dump(sources, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "out"
+    build(out, Paths(corpus=corpus_copy, schema=default_paths().schema, docs=default_paths().docs), workers=1)
+
+    secrets = ["13812345678", "wang.agent@example.com", "sales@example.com.tw", "0912-345-678", "jubao@example.cn"]
+    published = [p for p in out.rglob("*") if p.is_file()]
+    assert len(published) >= 5
+    for path in published:
+        data = path.read_bytes()
+        if path.suffix == ".parquet":  # compressed: read the values
+            data = str(pq.read_table(path).to_pylist()).encode("utf-8")
+        for secret in secrets:
+            assert secret.encode("utf-8") not in data, (path, secret)
+    rows = [r for p in parquet_files(out, "documents").values() for r in pq.read_table(p).to_pylist()]
+    doc = next(r for r in rows if r["id"] == "900_pii_synthetic")
+    assert "<phone>" in doc["text"] and "<email>" in doc["text"]
+    assert doc["text_zh_hans"].count("<phone>") == doc["text_zh_hant"].count("<phone>") == doc["text"].count("<phone>")
+    assert "13800000000元" in doc["text"] and "13.8%" in doc["text"]
+    logged = Counter(r["kind"] for r in doc["repairs"] if r["kind"].startswith("pii-"))
+    quality = doc["quality"]
+    assert logged == Counter({"pii-email": 3, "pii-phone": 2})
+    assert {k: quality[f"pii_{k}"] for k in ("email", "phone", "id", "ip")} == {
+        k: logged[f"pii-{k}"] for k in ("email", "phone", "id", "ip")}
+    assert quality["pii_landline"] == 2
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "| e-mail addresses | masked as `<email>` | 3 | 1 |" in card
+    assert "| landline numbers with an area code, 400 / 800 service numbers | kept, counted | 2 | 1 |" in card

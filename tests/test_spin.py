@@ -226,10 +226,10 @@ SEED000_SPUN_FORMS = [
     "中外洋乡", "配置多重", "追寻前纷", "时事", "整其", "趋向", "智慧都市", "不断受", "不断相当", "方案效率",
     "突进场景", "在以前",
 ]
-# Measured: 45 of these are still in the restored text (57 with the lexicon before issue 18; 167
+# Measured: 37 of these are still in the restored text (57 with the lexicon before issue 18; 167
 # are in the spun text); the issue's target of 10 is not met: most of what is left has no
 # general, context-safe original (退出 = 推出 or 出席, 妨碍 = 开展 or 进展, 当初 = 当前 ...).
-SEED000_MAX_FORMS_LEFT = 45
+SEED000_MAX_FORMS_LEFT = 37
 # Restorations that would change a fact (the original is another word than the frequent one).
 FACT_CHANGING = ["中央处理器", "成本市场", "即将消费", "芯片消费的庞大", "推出 MWC", "出席 MWC"]
 

@@ -9,6 +9,7 @@ payloads: it must build, show the payloads as text and run nothing.
 from __future__ import annotations
 
 import functools
+import html
 import json
 import os
 import re
@@ -295,6 +296,36 @@ def test_site_is_offline(site: Path) -> None:
         assert not external.search(html), page
         assert '<meta charset="utf-8">' in html.lower(), page
         assert "fonts.googleapis" not in html and "fonts.gstatic" not in html, page
+
+
+def test_no_glyph_without_a_font(site: Path) -> None:
+    """Emoji and other symbols beyond the Basic Multilingual Plane have no glyph in the fonts the
+    site relies on (🤗 showed as a box): none may appear in a page's text."""
+    for page in site.rglob("*.html"):
+        text = HTMLParser(page.read_text(encoding="utf-8")).body.text()
+        odd = sorted({c for c in text if ord(c) >= 0x1F000})
+        assert not odd, (page, odd)
+
+
+def test_search_index_has_one_entry_per_document_titled_by_its_headline(site: Path, dataset: Path) -> None:
+    """Document pages enter the search index once (English face), titled by the headline, with the
+    article text and every alias of their entities; their tables (repairs, metadata, raw lines)
+    and the Chinese face's copy stay out."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    titles = dict(_parquet_sql(dataset, "documents", "SELECT id, title FROM t"))
+    entries: dict[str, list[dict]] = {}
+    for doc in index["docs"]:
+        m = re.match(r"^(zh/)?documents/([^/#]+)/", doc["location"])
+        if m:
+            entries.setdefault(doc["location"].split("#")[0], []).append(doc)
+    assert set(entries) == {f"documents/{i}/" for i in titles}
+    for location, docs in entries.items():
+        doc_id = location.split("/")[1]
+        assert len(docs) == 1, (location, [d["location"] for d in docs])
+        title = html.unescape(docs[0]["title"].replace("\u200b", ""))
+        assert " ".join(title.split()) == " ".join((titles[doc_id] or doc_id).split())
+        flat = html.unescape(docs[0]["text"]).replace("\u200b", "").replace(" ", "")
+        assert "kindlinebeforeafter" not in flat and "languagescriptmethod" not in flat
 
 
 def test_search_index_segments_chinese(site: Path) -> None:

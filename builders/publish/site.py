@@ -130,6 +130,12 @@ def generate_pages(
     lines_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in _rows(dataset, "lines"):
         lines_by_doc[line["document_id"]].append(line)
+    # Repairs are a column of documents, or a config of their own (one row per repair).
+    repairs_by_doc: dict[str, list[dict[str, Any]]] | None = None
+    if parquet_files(dataset, "repairs"):
+        repairs_by_doc = defaultdict(list)
+        for repair in _rows(dataset, "repairs"):
+            repairs_by_doc[repair["document_id"]].append(repair)
     doc_dir = docs_dir / "documents"
     doc_dir.mkdir(parents=True, exist_ok=True)
     for lang in LANGS:
@@ -141,7 +147,10 @@ def generate_pages(
             raise BuildError(f"{dataset}: document id {doc['id']!r} cannot be a page name")
         lines = sorted(lines_by_doc.get(doc["id"], []), key=lambda r: r["line_number"])
         for lang in LANGS:
-            text = pages.document_page(doc, lines, scripts, topic_names, line_labels, topics, gazetteer, lang)
+            repairs = repairs_by_doc.get(doc["id"], []) if repairs_by_doc is not None else None
+            text = pages.document_page(
+                doc, lines, scripts, topic_names, line_labels, topics, gazetteer, lang, repairs
+            )
             (doc_dir / f"{doc['id']}{suffix(lang)}.md").write_text(text, encoding="utf-8")
     report.documents = len(docs)
 

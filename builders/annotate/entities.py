@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,10 @@ _RUN = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%-]+")
 # jieba frequency of the forms the tokenizer does not know as well: the order of the user
 # dictionary's product names (builders/annotate/userdict.txt).
 WORD_FREQ = 1000
+# Runs (text between punctuation) segmented per matcher, remembered: bounded like the project's
+# own segmentation cache (builders/annotate/tokenize.py).
+BLOCK_CACHE_SIZE = 20_000
+BLOCK_CACHE_MAX_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,7 @@ class EntityMatcher:
         self.latin = latin
         self.max_han = max((len(f) for f in self.han), default=0)
         self.words = tuple(sorted(f for f in self.han if len(f) >= 2))
+        self._remembered = lru_cache(maxsize=BLOCK_CACHE_SIZE)(self._boundaries)
         han_alternation = "|".join(re.escape(f) for f in sorted(self.han, key=lambda f: (-len(f), f)))
         self._han_re = re.compile(han_alternation) if self.han else None
         alternation = "|".join(re.escape(f) for f in sorted(latin, key=lambda f: (-len(f), f)))
@@ -194,6 +199,13 @@ class EntityMatcher:
         return cuts[:-1] if cuts and len(cuts) >= 2 else None
 
     def boundaries(self, block: str) -> list[int]:
+        """Sorted word boundaries of a run of Han / Latin characters (see :meth:`_boundaries`);
+        remembered for short runs: clauses repeat across reposts and near-duplicates."""
+        if len(block) <= BLOCK_CACHE_MAX_CHARS:
+            return self._remembered(block)
+        return self._boundaries(block)
+
+    def _boundaries(self, block: str) -> list[int]:
         """Sorted word boundaries of a run of Han / Latin characters: the edges of its jieba
         tokens (the project's tokenizer, knowing every form), plus cuts inside compound tokens."""
         edges: set[int] = {0}

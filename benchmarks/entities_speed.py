@@ -18,7 +18,7 @@ import time
 from builders.annotate.entities import default_matcher
 from builders.annotate.tokenize import _hmm, _tokenizer, warm_up
 from builders.config import REPO_ROOT
-from builders.enrich.convert import get_converter
+from builders.textscript.convert import get_converter
 
 
 def cpu_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]

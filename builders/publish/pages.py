@@ -274,6 +274,15 @@ def statistics_page(
 # --- documents ------------------------------------------------------------------------------
 
 
+def date_text(value: Any, chars: int = 16) -> str:
+    """A publication time as text, to the minute ("2024-11-07 08:00"): the column holds an ISO
+    string or a timestamp, depending on the schema version."""
+    if value is None:
+        return ""
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return text[:chars].replace("T", " ")
+
+
 def label_name(names: Sequence[str], value: Any) -> str:
     """A class label's name, whether the row stores the integer or the name itself."""
     return value if isinstance(value, str) else names[value]
@@ -332,7 +341,7 @@ def documents_index(
             [
                 f'<a href="{html_attr(d["id"])}/" lang="{SCRIPT_LANG.get(label_name(scripts, d["script"]), "zh")}">{title}</a>'
                 f'<br><code class="zh-doc-id">{html_text(d["id"])}</code>',
-                cell((d["published_at"] or "")[:10] or None),
+                cell(date_text(d["published_at"], 10) or None),
                 cell(d["publisher"]),
                 cell(label_name(scripts, d["script"])),
                 topic_cells or cell(None),
@@ -462,7 +471,7 @@ def document_page(
     )
     keywords = " ".join(f'<span class="zh-keyword">{html_text(k)}</span>' for k in doc["keywords"])
     entities = _entity_chips(doc, gazetteer, lang)
-    date = (doc["published_at"] or "")[:16].replace("T", " ")
+    date = date_text(doc["published_at"])
     bar = " · ".join(
         x
         for x in (

@@ -27,7 +27,8 @@ from builders.ingest.sources import load_sources
 
 # (label, module or class, attribute): the stage functions as the pipeline looks them up.
 STAGES: list[tuple[str, Any, str]] = [
-    ("ingest: read, decode, split lines", pipeline, "read_document"),
+    ("ingest: read, decode", pipeline, "read_document"),
+    ("extract: lines and HTML blocks", pipeline, "extract_document"),
     ("clean", pipeline, "clean_document"),
     ("  repairs", clean, "repair_line"),
     ("  line labels", clean, "label_lines"),

@@ -1,7 +1,9 @@
 """``zhnews``: the one command line of the builders.
 
-    zhnews build [--out DIR] [--corpus DIR]
-                                      build the dataset folder (Hub layout)
+    zhnews build [--out DIR] [--corpus DIR] [--strict]
+                                      build the dataset folder (Hub layout); pages that cannot
+                                      be processed are set aside (rejected.json), --strict
+                                      makes any of them fatal (exit 2, output untouched)
     zhnews add PATH... [--corpus DIR] [--url URL] [--retrieved DATE] [--licence TEXT] [--site NAME]
                                       pages and WARC files into the corpus, with sources.yaml entries
     zhnews validate [--dataset DIR]   check the inputs; with --dataset, every written record
@@ -57,7 +59,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     out = _build_out(args)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
-    report = build(out, _paths(args), workers=args.workers, progress=progress)
+    report = build(out, _paths(args), workers=args.workers, progress=progress, strict=args.strict)
     total = sum(sum(v.values()) for v in report.rows.values())
     print(f"built {out} from {report.documents} documents ({total} rows)")
     for config, per in report.rows.items():
@@ -95,7 +97,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
             return 1
         print(f"{args.dataset}: every record validates against schema/")
         return 0
-    n = validate_inputs(paths)
+    n, problems = validate_inputs(paths)
+    for problem in problems:
+        print(f"error: {problem}", file=sys.stderr)
+    if problems:
+        print(f"{paths.corpus}: {len(problems)} problem(s) in {n} sources", file=sys.stderr)
+        return 2
     print(f"{paths.corpus}: {n} sources, raw files and curated annotations are valid")
     return 0
 
@@ -109,6 +116,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(text, encoding="utf-8")
     print(text if not args.json else _evaluation_summary(result))
+    if "devset" in result:
+        from builders.evaluate.devset import print_table
+
+        print("development set (20 real HTML pages):", file=sys.stderr if not args.json else sys.stdout)
+        for line in print_table(result["devset"]):
+            print(line, file=sys.stderr if not args.json else sys.stdout)
     return 0
 
 
@@ -192,6 +205,7 @@ def parser() -> argparse.ArgumentParser:
         "--progress", action=argparse.BooleanOptionalAction, default=None,
         help="show a progress bar (default: on when stderr is a terminal)",
     )
+    b.add_argument("--strict", action="store_true", help="exit 2 (output untouched) when any page is rejected")
     b.set_defaults(func=cmd_build)
 
     a = sub.add_parser("add", help="add pages or WARC files to the corpus, with their sources.yaml entries")

@@ -1,4 +1,4 @@
-"""The build, top to bottom: ingest → clean → enrich → annotate → split → export.
+"""The build, top to bottom: ingest → extract → clean → enrich → annotate → split → export.
 
 Per-document stages are functions ``Document -> Document`` and run in worker processes; the
 corpus-level steps keep compact indexes only, so memory stays bounded as the corpus grows:
@@ -11,6 +11,12 @@ corpus-level steps keep compact indexes only, so memory stays bounded as the cor
 4. *export*: stream the spilled rows into one Parquet file per config and split, then write
    the card and the manifest, and swap the folder into place.
 
+A page that cannot be processed (undecodable, over a limit, no Chinese text, nothing left after
+cleaning, ...) never stops the build: it is set aside as :class:`Rejected` (stage and reason),
+listed in the summary and in ``rejected.json`` beside the data; ``strict=True`` makes any
+rejected page fatal before anything is written. Faults of the corpus as a whole (sources.yaml,
+sha256, missing or unlisted files) still stop the build first.
+
 Output is byte-identical whatever the number of workers or the executor (local processes, or
 Ray: ``builders.executors.ray``): results are consumed in document order and every file is
 written by the parent process in that order. At most ``scale.max_in_flight`` documents per
@@ -19,6 +25,7 @@ worker are in flight, so memory does not grow with the corpus.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import time
@@ -53,15 +60,22 @@ from builders.export.manifest import build_manifest, write_manifest
 from builders.export.parquet import parquet_writer
 from builders.export.rows import document_row, line_rows, paragraph_rows
 from builders.export.versioning import check_release
-from builders.extract.metadata import add_metadata_candidates
+from builders.extract import extract_document
 from builders.ingest import read_document
 from builders.ingest.sources import load_sources
-from builders.record import BuildError, Document, Source
+from builders.record import BuildError, Document, PageError, Rejected, Source
 from builders.schema import CONFIGS, features
 from builders.split import assign_splits, group_keys
 from builders.textscript.convert import get_converter
 
 SPILL_DIR = ".spill"
+REJECTED_FILE = "rejected.json"
+# Exceptions a page's stages turn into a rejection. OSError is the environment (disk, permissions),
+# MemoryError the machine: those stop the build (exit 3).
+_NOT_PAGE_FAULTS = (OSError, MemoryError)
+# A BuildError that is not a PageError is a fault of the corpus (a curated file that does not
+# fit its page): it stops the build as before.
+_CORPUS_FAULTS = (BuildError, *_NOT_PAGE_FAULTS)
 
 
 def _scale() -> dict[str, Any]:
@@ -84,6 +98,7 @@ class BuildReport:
     # Peak RSS of this process (MB, 10^6 bytes, as the benchmark prints) when each step ended:
     # ru_maxrss only grows, so the first step whose value jumps is where the peak was reached.
     peak_mb_after: dict[str, float] = field(default_factory=dict)
+    rejected: list[Rejected] = field(default_factory=list)
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -120,6 +135,10 @@ class BuildReport:
             f"{self.documents / secs if secs else 0:.1f} pages/s, {self.raw_bytes / 1e6 / secs if secs else 0:.2f} MB/s",
             "stages (s): " + ", ".join(f"{k.strip()}={v:.2f}" for k, v in self.stage_seconds.items()),
         ]
+        lines.append(
+            f"pages rejected: {len(self.rejected)}"
+            + "".join(f"\n    {r.file} ({r.stage}): {r.reason}" for r in self.rejected)
+        )
         return lines
 
 
@@ -138,6 +157,40 @@ class Processed:
     removed: Counter[str]
     repairs: Counter[str]
     stage_seconds: dict[str, float]
+    rejected: Rejected | None = None  # set (and nothing else) when the page was set aside
+
+
+def rejection(source: Source, stage: str, exc: BaseException) -> Rejected:
+    """The record of a page set aside; the reason drops the file name the message starts with."""
+    reason = str(exc) if isinstance(exc, BuildError) else f"{type(exc).__name__} in {stage}: {exc}"
+    head, sep, rest = reason.partition(": ")
+    if sep and head.endswith(source.file):  # "raw/x.html: ..." or "/abs/corpus/raw/x.html: ..."
+        reason = rest
+    return Rejected(id=source.id, file=source.file, stage=stage, reason=reason)
+
+
+def _rejected(source: Source, stage: str, exc: BaseException) -> Processed:
+    return Processed(source.id, {}, b"", [], 0, Counter(), Counter(), {}, rejection(source, stage, exc))
+
+
+def load_document(paths: Paths, source: Source) -> Document:
+    """Ingest and extract one page (PageError when the page cannot be read)."""
+    return extract_document(read_document(paths, source))
+
+
+def read_stage(paths: Paths, source: Source) -> tuple[Document | None, Rejected | None]:
+    """(document, None), or (None, the rejection naming the stage that failed)."""
+    stage = "ingest"
+    try:
+        doc = read_document(paths, source)
+        stage = "extract"
+        return extract_document(doc), None
+    except PageError as exc:
+        return None, rejection(source, stage, exc)
+    except _CORPUS_FAULTS:
+        raise
+    except Exception as exc:  # a parser error on this page: the page, not the corpus
+        return None, rejection(source, stage, exc)
 
 
 @dataclass
@@ -165,13 +218,34 @@ def _arrow_schema(config: str) -> pa.Schema:
     return _SCHEMAS[config]
 
 
-def enrich_document(doc: Document, line_counts: LineDocCounts, n_docs: int, curated: CuratedAnnotation | None) -> Document:
-    """All per-document stages, in order."""
-    doc = add_metadata_candidates(doc)
+class _Stage:
+    """Which stage a document is in (so that a failure names it)."""
+
+    name = "clean"
+
+
+def enrich_document(
+    doc: Document,
+    line_counts: LineDocCounts,
+    n_docs: int,
+    curated: CuratedAnnotation | None,
+    stage: _Stage | None = None,
+) -> Document:
+    """All per-document stages after extract, in order. A page with nothing left after cleaning
+    raises PageError (stage ``clean``)."""
+    stage = stage or _Stage()
+    stage.name = "clean"
     doc = clean_document(doc, line_counts, n_docs)
+    if not doc.text.strip():
+        raise PageError(
+            f"{doc.source.file}: nothing left after cleaning (all {sum(1 for ln in doc.lines if ln.raw.strip())} "
+            "lines or blocks labelled boilerplate or spam)"
+        )
+    stage.name = "enrich"
     doc = extract_metadata(doc)
     doc = split_paragraphs(doc)
     doc = apply_scripts(doc)
+    stage.name = "annotate"
     return annotate_document(doc, curated, get_converter().to_hant)
 
 
@@ -182,13 +256,30 @@ def process_source(source: Source) -> Processed:
 
 
 def process_with(ctx: _Context, source: Source) -> Processed:
-    """Ingest → clean → enrich → annotate → encoded, validated rows and signatures."""
+    """Ingest → extract → clean → enrich → annotate → encoded, validated rows and signatures;
+    a page that fails comes back as a rejection (no exception leaves a page's stages)."""
+    stage = _Stage()
+    stage.name = "ingest"
+    try:
+        return _process(ctx, source, stage)
+    except PageError as exc:
+        return _rejected(source, stage.name, exc)
+    except _CORPUS_FAULTS:
+        raise  # a curated file that does not fit its page: the maintainers' input, not the page
+    except Exception as exc:  # one bad page never stops the build
+        return _rejected(source, stage.name, exc)
+
+
+def _process(ctx: _Context, source: Source, stage: _Stage) -> Processed:
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
     doc = read_document(ctx.paths, source)
+    stage.name = "extract"
+    doc = extract_document(doc)
     t1 = time.perf_counter()
-    doc = enrich_document(doc, ctx.line_counts, ctx.n_docs, ctx.curated.get(doc.id))
+    doc = enrich_document(doc, ctx.line_counts, ctx.n_docs, ctx.curated.get(doc.id), stage)
     t2 = time.perf_counter()
+    stage.name = "export"
     # Provisional split fields so the rows validate now; the split step overwrites them with
     # values from the same closed sets (and near-duplicate ids, which are document/paragraph ids).
     doc.split, doc.split_rule = "train", "hash"
@@ -243,8 +334,11 @@ def _signature_index() -> NearDuplicateIndex:
 # --------------------------------------------------------------------------- corpus level
 
 
-def index_lines(paths: Paths, sources: list[Source], progress: bool = False) -> LineDocCounts:
-    """Pass 1: hashes of normalised lines and in how many documents each occurs."""
+def index_lines(
+    paths: Paths, sources: list[Source], progress: bool = False, rejected: list[Rejected] | None = None
+) -> LineDocCounts:
+    """Pass 1: hashes of normalised lines and in how many documents each occurs. Pages that
+    cannot be read or extracted are skipped and appended to ``rejected``."""
 
     def keys() -> Iterator[list[int]]:
         items: Iterable[Source] = sources
@@ -253,7 +347,11 @@ def index_lines(paths: Paths, sources: list[Source], progress: bool = False) -> 
 
             items = tqdm(sources, unit="page", desc="index lines")
         for source in items:
-            doc = read_document(paths, source)
+            doc, problem = read_stage(paths, source)
+            if doc is None:
+                if rejected is not None and problem is not None:
+                    rejected.append(problem)
+                continue
             yield [k for k in (line_key(line.raw) for line in doc.lines) if k is not None]
 
     return LineDocCounts.from_document_keys(keys())
@@ -486,12 +584,25 @@ def _write_split(
 Executor = Callable[[_Context, list[Source]], Iterable[Processed]]
 
 
+def _strict_error(rejected: list[Rejected]) -> BuildError:
+    first = rejected[0]
+    more = f"; {len(rejected) - 1} more page(s) rejected" if len(rejected) > 1 else ""
+    return BuildError(f"{first.file}: {first.reason} (stage {first.stage}; rejected with --strict){more}")
+
+
+def write_rejected(out_dir: Path, rejected: list[Rejected]) -> None:
+    """``rejected.json``: the pages set aside, by id (always written; an empty list is news too)."""
+    rows = [{"id": r.id, "file": r.file, "stage": r.stage, "reason": r.reason} for r in sorted(rejected, key=lambda r: r.id)]
+    (out_dir / REJECTED_FILE).write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def build(
     out: Path,
     paths: Paths | None = None,
     workers: int | None = None,
     progress: bool = False,
     executor: Executor | None = None,
+    strict: bool = False,
 ) -> BuildReport:
     """The whole build into ``out``, replaced atomically only when everything passed.
 
@@ -508,8 +619,14 @@ def build(
     if not sources:
         raise BuildError(f"{paths.sources}: no documents to build")
     with report.timed("index"):
-        line_counts = index_lines(paths, sources, progress)
+        line_counts = index_lines(paths, sources, progress, report.rejected)
         curated = load_curated(paths.curated, {s.id for s in sources})
+    if strict and report.rejected:
+        raise _strict_error(report.rejected)
+    set_aside = {r.id for r in report.rejected}
+    sources = [s for s in sources if s.id not in set_aside]
+    if not sources:
+        raise _no_pages(paths, report.rejected)
     ctx = _Context(paths=paths, line_counts=line_counts, n_docs=len(sources), curated=curated)
     nd = section("near_duplicates")
 
@@ -532,8 +649,13 @@ def build(
             from tqdm import tqdm
 
             results = tqdm(results, total=len(sources), unit="page", desc="process")
+        processed_ids: list[str] = []
         with report.timed("process"):
             for result in results:
+                processed_ids.append(result.doc_id)
+                if result.rejected is not None:
+                    report.rejected.append(result.rejected)
+                    continue
                 for config in CONFIGS:
                     spills[config].add(result.rows[config])
                 ordinal = doc_index.add(result.doc_signature)
@@ -550,8 +672,13 @@ def build(
                     report.stage_seconds[f"  {stage}"] = report.stage_seconds.get(f"  {stage}", 0.0) + secs
             for spill in spills.values():
                 spill.close()
-        if [s.id for s in sources] != doc_ids:
+        if [s.id for s in sources] != processed_ids:
             raise BuildError("executor returned documents out of order or incomplete")
+        report.rejected.sort(key=lambda r: r.id)
+        if strict and report.rejected:
+            raise _strict_error(report.rejected)
+        if not doc_ids:
+            raise _no_pages(paths, report.rejected)
         # The source records (~1 KB each) are not needed any more: the rest of the build reads
         # the spill and the written files.
         del sources, results
@@ -583,6 +710,7 @@ def build(
                 child.unlink()
             spill_dir.rmdir()
             fault_point("before-card")
+            write_rejected(tmp, report.rejected)
             write_card(tmp)
             report.note_peak("export: card")
             fault_point("after-card")
@@ -598,15 +726,35 @@ def build(
     return report
 
 
-def process_documents(paths: Paths | None = None) -> list[Document]:
-    """All finished documents in memory (with splits), for evaluation and small corpora."""
+def _no_pages(paths: Paths, rejected: list[Rejected]) -> BuildError:
+    listed = "; ".join(f"{r.file}: {r.reason}" for r in rejected[:3])
+    return BuildError(f"{paths.sources}: no page could be built ({len(rejected)} rejected: {listed})")
+
+
+def process_documents(paths: Paths | None = None, rejected: list[Rejected] | None = None) -> list[Document]:
+    """All finished documents in memory (with splits), for evaluation and small corpora. Pages
+    set aside are appended to ``rejected`` (when given) instead of stopping the run."""
     paths = paths or default_paths()
     sources = load_sources(paths)
-    line_counts = index_lines(paths, sources)
+    problems: list[Rejected] = []
+    line_counts = index_lines(paths, sources, rejected=problems)
     curated = load_curated(paths.curated, {s.id for s in sources})
-    docs = [
-        enrich_document(read_document(paths, s), line_counts, len(sources), curated.get(s.id)) for s in sources
-    ]
+    set_aside = {r.id for r in problems}
+    sources = [s for s in sources if s.id not in set_aside]
+    docs = []
+    for s in sources:
+        stage = _Stage()
+        try:
+            doc = load_document(paths, s)
+            docs.append(enrich_document(doc, line_counts, len(sources), curated.get(s.id), stage))
+        except PageError as exc:
+            problems.append(rejection(s, stage.name, exc))
+        except _CORPUS_FAULTS:
+            raise
+        except Exception as exc:  # the same policy as the build
+            problems.append(rejection(s, stage.name, exc))
+    if rejected is not None:
+        rejected.extend(sorted(problems, key=lambda r: r.id))
     index = NearDuplicateIndex(script_normalise=False)
     for doc in docs:
         index.add(doc.id, doc.text_zh_hans)

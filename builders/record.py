@@ -21,6 +21,21 @@ class BuildError(Exception):
     """A problem with the build's input: the message names the file (and field) and the reason."""
 
 
+class PageError(BuildError):
+    """A problem with one page (not with the corpus as a whole): the build sets the page aside
+    as :class:`Rejected` and goes on (``--strict`` makes it fatal)."""
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A page set aside by the build: listed in the summary and in ``rejected.json``."""
+
+    id: str
+    file: str
+    stage: str  # ingest, extract, clean, ... (the stage that could not process the page)
+    reason: str
+
+
 @dataclass(frozen=True)
 class Source:
     """One entry of ``corpus/sources.yaml``."""
@@ -36,15 +51,31 @@ class Source:
     charset: str | None = None  # the HTTP charset the page was served with: a decoding hint
 
 
+@dataclass(frozen=True)
+class Block:
+    """DOM signals of one block of an HTML page (builders/extract): a block-level element's own
+    visible text, or one ``<br>``-separated piece of it. Plain-text lines have none."""
+
+    path: str  # CSS-like location, e.g. "body>div#main>div.article>p" (exported as lines.location)
+    tag: str  # the element that holds the text
+    landmark: str  # nearest article / main / nav / header / footer / aside ("" when none)
+    words: tuple[str, ...]  # boilerplate categories named by class / id words (builders/extract)
+    link_chars: int  # characters inside <a>
+    heading: int  # 1-6 for <h1>-<h6>, else 0
+    in_main: bool  # inside the element (or siblings) with the densest punctuated prose
+    bold: bool = False  # all the text is inside <strong>/<b> (a subheading written as a paragraph)
+
+
 @dataclass
 class Line:
-    """One raw line of a page, its label and its repaired text."""
+    """One raw line of a page (one block of an HTML page), its label and its repaired text."""
 
-    number: int  # 1-based line number in the decoded raw page
+    number: int  # 1-based line number in the decoded raw page (block number of an HTML page)
     raw: str
     text: str  # after repairs; what the clean text is made of when label == "content"
     label: str = "content"
     reason: str = "body"
+    block: Block | None = None  # DOM signals (HTML pages only)
 
 
 @dataclass

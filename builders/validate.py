@@ -10,18 +10,34 @@ import yaml
 from builders.annotate.curated import load_curated
 from builders.clean.gold import load_gold
 from builders.config import Paths
-from builders.ingest import read_corpus
+from builders.ingest.sources import load_sources
+from builders.record import BuildError
 from builders.schema import CONFIGS, features, record_errors
 
 
-def validate_inputs(paths: Paths) -> int:
-    """Decode every raw page and load every curated file; raise BuildError on the first problem."""
-    docs = list(read_corpus(paths))
-    ids = {d.id for d in docs}
-    for doc in docs:
-        load_gold(paths.curated, doc.id, len(doc.lines), [line.raw for line in doc.lines])
-    load_curated(paths.curated, ids)
-    return len(docs)
+def validate_inputs(paths: Paths) -> tuple[int, list[str]]:
+    """(pages, problems): every page decoded and extracted, every curated file loaded, and every
+    problem found listed (not only the first). Faults of sources.yaml against raw/ (which stop a
+    build before anything is read) raise BuildError, listing all of them."""
+    from builders.pipeline import read_stage
+
+    sources = load_sources(paths)
+    problems: list[str] = []
+    for source in sources:
+        doc, rejected = read_stage(paths, source)
+        if doc is None:
+            assert rejected is not None
+            problems.append(f"{paths.corpus / source.file}: {rejected.reason} (stage {rejected.stage}; the build sets it aside)")
+            continue
+        try:
+            load_gold(paths.curated, doc.id, len(doc.lines), [line.raw for line in doc.lines])
+        except BuildError as exc:
+            problems.append(str(exc))
+    try:
+        load_curated(paths.curated, {s.id for s in sources})
+    except BuildError as exc:
+        problems.append(str(exc))
+    return len(sources), problems
 
 
 def _card_configs(dataset: Path) -> dict[str, dict[str, str]]:

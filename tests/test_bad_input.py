@@ -1,6 +1,11 @@
 """Issue 8: every class of bad input is refused with a message naming the file and the reason,
 exit status 2, and the previous build output stays byte-identical.
 
+Since issue 17 a bad *page* no longer stops the build: it is set aside (rejected.json) and the
+build exits 0; ``--strict`` keeps the old contract (exit 2, output untouched), which the page
+tests below check. Faults of the corpus as a whole (sources.yaml, sha256, raw/ listing) still
+stop every build.
+
 One good build of a copy of the seed corpus is made per module; each test breaks its own copy
 of that corpus and runs ``zhnews build`` into the same output folder.
 """
@@ -17,6 +22,7 @@ import yaml
 
 from tests.test_robust_support import (
     build_cli,
+    cli,
     make_corpus,
     page_text,
     sha256,
@@ -67,9 +73,9 @@ def replace_page(corpus: Path, data: bytes, index: int = 0) -> Path:
     return path
 
 
-def refused(good: Good, corpus: Path, *needles: str) -> str:
+def refused(good: Good, corpus: Path, *needles: str, strict: bool = False) -> str:
     """Run the build; assert exit 2, every needle in the message, the output untouched."""
-    code, err = build_cli(good.out, corpus)
+    code, err = cli("build", "--out", str(good.out), "--corpus", str(corpus), *(["--strict"] if strict else []))
     assert code == 2, err
     assert err.startswith("error: ") and "Traceback" not in err, err
     first = err.splitlines()[0]  # the first line names the file and the reason
@@ -96,33 +102,33 @@ def refused(good: Good, corpus: Path, *needles: str) -> str:
 )
 def test_empty_page(good: Good, corpus: Path, data: bytes, reason: str) -> None:
     path = replace_page(corpus, data)
-    refused(good, corpus, path.name, reason)
+    refused(good, corpus, path.name, reason, strict=True)
 
 
 def test_binary_file(good: Good, corpus: Path) -> None:
     png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8
     path = replace_page(corpus, png)
-    refused(good, corpus, path.name, "NUL bytes", "binary")
+    refused(good, corpus, path.name, "NUL bytes", "binary", strict=True)
 
 
 def test_nul_bytes_in_utf8_text(good: Good, corpus: Path) -> None:
     text = page_text(0)
     path = replace_page(corpus, (text[:200] + "\x00" + text[200:]).encode())
-    refused(good, corpus, path.name, f"NUL characters (line {text[:200].count(chr(10)) + 1})")
+    refused(good, corpus, path.name, f"NUL characters (line {text[:200].count(chr(10)) + 1})", strict=True)
 
 
 def test_control_characters(good: Good, corpus: Path) -> None:
     text = page_text(0)
     noisy = "".join(ch + ("\x07\x1b" if i % 20 == 0 else "") for i, ch in enumerate(text))
     path = replace_page(corpus, noisy.encode())
-    refused(good, corpus, path.name, "control characters")
+    refused(good, corpus, path.name, "control characters", strict=True)
 
 
 def test_invalid_utf8_byte(good: Good, corpus: Path) -> None:
     data = page_text(0).encode()
     cut = data.index("算力".encode()) + 1  # inside a three-byte character
     path = replace_page(corpus, data[:cut] + b"\xff" + data[cut:])
-    err = refused(good, corpus, path.name, "not valid UTF-8", f"offset {cut - 1}")
+    err = refused(good, corpus, path.name, "not valid UTF-8", f"offset {cut - 1}", strict=True)
     assert "line " in err
 
 
@@ -138,13 +144,13 @@ def test_invalid_utf8_byte(good: Good, corpus: Path) -> None:
 )
 def test_unaccepted_or_unsure_encoding_is_refused(good: Good, corpus: Path, data: bytes, reason: str) -> None:
     path = replace_page(corpus, data)
-    refused(good, corpus, path.name, "not valid UTF-8", reason)
+    refused(good, corpus, path.name, "not valid UTF-8", reason, strict=True)
 
 
 def test_broken_utf16_after_bom(good: Good, corpus: Path) -> None:
     data = "\ufeff".encode("utf-16-le") + page_text(0).encode("utf-16-le")[:301]  # odd length
     path = replace_page(corpus, data)
-    refused(good, corpus, path.name, "byte-order mark", "not valid utf-16-le")
+    refused(good, corpus, path.name, "byte-order mark", "not valid utf-16-le", strict=True)
 
 
 def test_page_over_size_limit(good: Good, corpus: Path) -> None:
@@ -154,7 +160,7 @@ def test_page_over_size_limit(good: Good, corpus: Path) -> None:
     line = page_text(0).encode()
     data = line * (limit // len(line) + 1)
     path = replace_page(corpus, data)
-    refused(good, corpus, path.name, f"{len(data)} bytes", f"limit of {limit}")
+    refused(good, corpus, path.name, f"{len(data)} bytes", f"limit of {limit}", strict=True)
 
 
 def test_extremely_long_line(good: Good, corpus: Path) -> None:
@@ -164,7 +170,7 @@ def test_extremely_long_line(good: Good, corpus: Path) -> None:
     text = page_text(0) + "算力" * (limit // 2 + 1) + "\n" + page_text(1)
     number = page_text(0).count("\n") + 1
     path = replace_page(corpus, text.encode())
-    refused(good, corpus, path.name, f"line {number} has {limit + 2} characters", f"limit of {limit}")
+    refused(good, corpus, path.name, f"line {number} has {limit + 2} characters", f"limit of {limit}", strict=True)
 
 
 # ----------------------------------------------------------------------------- encodings that work

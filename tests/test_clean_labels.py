@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builders.clean import clean_document, count_line_keys, label_lines, line_key
-from builders.ingest import split_lines
+from builders.extract import split_lines
 from builders.record import Document, Line, Source
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from builders.clean import clean_document
 from builders.enrich.metadata import extract_metadata
-from builders.ingest import split_lines
-from builders.ingest.html import html_to_text, looks_like_html
+from builders.extract import extract_document
+from builders.extract.html import html_to_text
+from builders.ingest.html import looks_like_html
 from builders.record import Document, Source
 
 ARTICLE_P = (
@@ -77,7 +78,6 @@ def test_br_splits_lines() -> None:
 
 
 def _html_doc(html: str) -> Document:
-    text, meta = html_to_text(html)
     source = Source("h1", "raw/h1.html", "0" * 64, None, None, None, None, "test page")
     doc = Document(
         id="h1",
@@ -85,11 +85,9 @@ def _html_doc(html: str) -> Document:
         raw_sha256="0" * 64,
         encoding="utf-8",
         format="html",
-        raw_text=text,
-        html_meta=meta,
+        raw_text=html,
     )
-    doc.lines = split_lines(text)
-    return doc
+    return extract_document(doc)
 
 
 def test_html_page_is_labelled_and_meta_feeds_metadata() -> None:
@@ -100,14 +98,16 @@ def test_html_page_is_labelled_and_meta_feeds_metadata() -> None:
     assert by_text["（图片来源：东方IC）"] == ("boilerplate", "image-caption")
     assert by_text["Copyright © 2024 东方快讯网 版权所有"][0] == "boilerplate"
     assert doc.text.split("\n\n") == list(ARTICLE_P)
-    assert (doc.title.value, doc.title.rule) == ("算力租赁涨价潮来袭", "html-meta:og:title")
+    # The extract stage gives the metadata candidates (builders/extract/metadata.py): the h1
+    # agreeing with <title>, the article:published_time meta, the 来源 line, the author meta.
+    assert (doc.title.value, doc.title.rule) == ("算力租赁涨价潮来袭", "h1~title-tag")
     assert (doc.published_at.value, doc.published_at.rule) == (
         "2024-02-29T16:05:00+08:00",
-        "html-meta:article:published_time",
+        "meta:article:published_time",
     )
     # 来源 on the page outranks og:site_name; here they agree
-    assert doc.publisher.value == "东方快讯网"
-    assert (doc.author.value, doc.author.rule) == ("陈晓", "html-meta:author")
+    assert (doc.publisher.value, doc.publisher.rule) == ("东方快讯网", "source-label")
+    assert (doc.author.value, doc.author.rule) == ("陈晓", "meta:author")
 
 
 def test_html_title_tag_without_og_title_matches_the_headline_line() -> None:

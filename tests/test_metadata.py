@@ -6,7 +6,7 @@ import pytest
 
 from builders.clean import clean_document
 from builders.enrich.metadata import extract_metadata, parse_datetime
-from builders.ingest import split_lines
+from builders.extract import split_lines
 from builders.record import Document, Field, Source
 
 BODY = (

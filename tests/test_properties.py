@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from builders.clean import clean_document
 from builders.clean.repair import repair_line
 from builders.enrich.script import identify_script
-from builders.ingest import split_lines
+from builders.extract import split_lines
 from builders.record import LINE_LABELS, SCRIPTS, Document, Source
 from builders.textscript.convert import get_converter
 

@@ -60,7 +60,7 @@ def test_every_written_record_validates(built_dataset: Path, config: str) -> Non
 def test_schema_rejects_a_broken_record() -> None:
     good = {
         "document_id": "abc", "split": "train", "line_number": 3, "raw_text": "x",
-        "label": 1, "reason": "navigation", "gold_label": None,
+        "location": "body>div#main>p", "label": 1, "reason": "navigation", "gold_label": None,
     }
     assert list(record_errors("lines", good)) == []
     assert any("label" in e for e in record_errors("lines", {**good, "label": 7}))

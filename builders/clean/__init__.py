@@ -16,11 +16,14 @@ from typing import Any
 from builders.clean.labels import (
     BLANK,
     BOILER,
+    BYLINE_REASONS,
     META,
     PROSE,
+    SOFT_IN_MAIN,
     LineView,
     assign_labels,
     classify_local,
+    dom_reason,
     find_layout,
     mark_lists,
     view,
@@ -97,7 +100,9 @@ def label_lines(
     if line_doc_counts:
         threshold = _repeat_threshold(n_docs, cfg)
         for lv, line in zip(views, lines, strict=True):
-            if lv.kind == BLANK or lv.kind == "spam":
+            # The page's own date / byline line looks like every other date line once digits
+            # are folded: it stays a byline (metadata reads it), not site furniture.
+            if lv.kind == BLANK or lv.kind == "spam" or lv.reason in BYLINE_REASONS:
                 continue
             key = line_key(line.raw)
             # A long prose sentence seen in many pages is syndicated text, not site furniture.
@@ -105,6 +110,14 @@ def label_lines(
             if key is not None and line_doc_counts.get(key, 0) >= threshold and not long_prose:
                 lv.kind = BOILER if lv.kind != META else META
                 lv.reason = "repeated-across-corpus"
+    for lv, line in zip(views, lines, strict=True):
+        # HTML blocks: DOM signals beside the text signals (a reason from the text rules stays).
+        if line.block is not None and lv.kind in (PROSE, "short", "number"):
+            reason = dom_reason(lv, line.block, cfg)
+            if reason is not None:
+                lv.kind, lv.reason = BOILER, reason
+        if line.block is not None and line.block.in_main and lv.reason in SOFT_IN_MAIN:
+            lv.soft = True
     mark_lists(views, cfg)
     layout = find_layout(views, cfg, meta_title)
     for line, (label, reason) in zip(lines, assign_labels(views, layout, cfg), strict=True):

@@ -41,6 +41,7 @@ from builders.clean.patterns import (
     simplified,
 )
 from builders.clean.repair import END_MARKER_RE
+from builders.record import Block
 
 # Kinds of line after the local pass.
 BLANK, SPAM, BOILER, META, PROSE, SHORT, NUMBER = (
@@ -66,8 +67,21 @@ HARD_REASONS = frozenset(
         "share-toolbar",
         "keywords-line",
         "repeated-across-corpus",
+        # DOM signals of HTML blocks (builders/extract; label_dom below)
+        "outside-main",
+        "link-dense",
+        "site-header",
+        "site-footer",
+        "sidebar",
+        "ad",
+        "app-promotion",
     }
 )
+# Furniture that sits *between* paragraphs inside an HTML article's container (a toolbar, an
+# app banner, an ad, a link line): labelled boilerplate, but the article goes on after it.
+SOFT_IN_MAIN = frozenset({"share-toolbar", "app-promotion", "ad", "link-dense", "image-caption", "site-header"})
+# Landmark elements → reason of the blocks inside them.
+LANDMARK_REASONS = {"nav": "navigation", "header": "site-header", "footer": "site-footer", "aside": "sidebar"}
 # Reasons of lines that may carry a byline date / name (metadata reads them).
 BYLINE_REASONS = frozenset({"byline", "view-counter"})
 
@@ -85,10 +99,11 @@ class LineView:
     kind: str = SHORT
     reason: str = "short-fragment"
     list_item: bool = False
+    soft: bool = False  # furniture inside an HTML page's main container: not an article boundary
 
     @property
     def hard(self) -> bool:
-        return self.kind in (BOILER, META) and self.reason in HARD_REASONS
+        return self.kind in (BOILER, META) and self.reason in HARD_REASONS and not self.soft
 
 
 def normalise(text: str) -> str:
@@ -169,6 +184,12 @@ def _is_byline(lv: LineView, text: str, vocab: Vocabulary, cfg: Mapping[str, Any
     return any(f" {label}:" in f" {text}" or f" {label}/" in f" {text}" for label in ("作者", "来源"))
 
 
+def _labelled(text: str, label: str | None) -> bool:
+    """The line opens with ``label`` used as a label ("声明：", "【免责声明】"), not as a word of
+    a sentence ("声明称，美联储……")."""
+    return label is not None and text[len(label) :][:1] in ("", ":", "：", " ", "】", "]", ")", "）", "|", "丨", "｜")
+
+
 def _strip_bullet(text: str) -> tuple[bool, str]:
     if text and text[0] in BULLETS and (len(text) == 1 or text[1] == " "):
         return True, text[1:].strip()
@@ -208,7 +229,7 @@ def classify_local(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> L
     if (short_line and vocab.has("copyright", text) and not lv.terminal) or vocab.has("copyright", text[:12]):
         return boiler("copyright")
     body = text.lstrip("(（【[ ")
-    if short_line and (vocab.starts("disclaimer_start", body) or vocab.has("disclaimer_phrases", text)):
+    if short_line and (_labelled(body, vocab.starts("disclaimer_start", body)) or vocab.has("disclaimer_phrases", text)):
         return boiler("disclaimer")
     if lv.chars <= int(cfg["widget_max_chars"]):
         widget = _widget_reason(text, vocab)
@@ -250,6 +271,38 @@ def classify_local(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> L
     else:
         lv.kind, lv.reason = SHORT, "short-fragment"
     return lv
+
+
+def dom_reason(lv: LineView, block: Block, cfg: Mapping[str, Any]) -> str | None:
+    """Boilerplate reason from an HTML block's DOM signals, None when they say nothing.
+
+    Class / id words and landmarks are those below the main container (builders/extract), so
+    they describe the block, not the page around the article. A long, punctuated paragraph
+    with few links inside the main container stays prose whatever its wrapper is called."""
+    density = block.link_chars / lv.chars if lv.chars else 0.0
+    strong_prose = lv.kind == PROSE and lv.chars >= int(cfg["long_line_chars"]) and density < 0.1
+    if block.in_main and strong_prose:
+        return None
+    if block.words:
+        return block.words[0] if len(block.words) == 1 else _first_word(block.words)
+    if block.landmark in LANDMARK_REASONS:
+        return LANDMARK_REASONS[block.landmark]
+    if lv.chars and density >= float(cfg["link_dense_share"]):
+        return "link-dense"
+    if not block.in_main:
+        return "outside-main"
+    return None
+
+
+# When a block sits under several kinds of furniture, the most specific name wins.
+_WORD_ORDER = (
+    "comment-widget", "share-toolbar", "related-links", "breadcrumb", "navigation", "ad", "app-promotion",
+    "keywords-line", "copyright", "site-footer", "site-header", "sidebar",
+)  # fmt: skip
+
+
+def _first_word(words: Sequence[str]) -> str:
+    return min(words, key=lambda w: _WORD_ORDER.index(w) if w in _WORD_ORDER else len(_WORD_ORDER))
 
 
 def _is_image_marker(text: str, vocab: Vocabulary) -> bool:

@@ -233,7 +233,9 @@ def _junk(ch: str) -> bool:
         0x3100 <= o <= 0x312F or 0x31A0 <= o <= 0x31BF  # bopomofo
         or 0xE000 <= o <= 0xF8FF  # private use (GBK user-defined areas)
         or o == 0xFFFD
-        or 0x2500 <= o <= 0x257F  # box drawing
+        # box drawing, except what news prose uses as punctuation: ─ as a dash, ╱ ╲ as slashes
+        # ("記者王小明╱台北報導" in Taiwanese bylines)
+        or (0x2500 <= o <= 0x257F and ch not in "─━╱╲")
         or 0x0370 <= o <= 0x03FF or 0x0400 <= o <= 0x04FF  # Greek, Cyrillic
         or ch in "ɑɡ"
         or (0x00E0 <= o <= 0x01DC and ch in _TONE_MARKS | set("üê"))  # pinyin letters
@@ -440,7 +442,7 @@ def _looks_hant(text: str) -> bool:
 
 # Exactly the characters _junk accepts (tests/test_repair_fast.py compares every code point).
 _JUNK_RE = re.compile(
-    "[\u3100-\u312f\u31a0-\u31bf\ue000-\uf8ff\ufffd\u2500-\u257f\u0370-\u04ff\u0251\u0261"
+    "[\u3100-\u312f\u31a0-\u31bf\ue000-\uf8ff\ufffd\u2502-\u2570\u2573-\u257f\u0370-\u04ff\u0251\u0261"
     + "".join(sorted(c for c in _TONE_MARKS | set("üê") if 0x00E0 <= ord(c) <= 0x01DC))
     + "\u2460-\u24ff\u3220-\u3243\u2170-\u217f\ufe30-\ufe4f]"
 )

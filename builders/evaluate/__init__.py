@@ -17,7 +17,11 @@ def run_evaluation(paths: Paths) -> dict[str, Any]:
 
     docs = process_documents(paths)
     curated = load_curated(paths.curated, {d.id for d in docs})
+    from builders.evaluate.devset import evaluate_devset
+
     return {
         "cleaning": evaluate_cleaning(docs, paths.curated),
         "annotations": evaluate_annotations(docs, curated),
+        # Real HTML pages of other sites (tests/fixtures/devset), scored on what the build produced.
+        "devset": evaluate_devset(),
     }

@@ -150,11 +150,12 @@ def _seed_documents(corpus: Path) -> list[Document]:
     from builders.clean import clean_document, count_line_keys
     from builders.config import Paths, default_paths
     from builders.enrich.metadata import extract_metadata
+    from builders.extract import extract_document
     from builders.ingest import read_corpus
 
     base = default_paths()
     paths = Paths(corpus=corpus, schema=base.schema, docs=base.docs)
-    docs = list(read_corpus(paths))
+    docs = [extract_document(doc) for doc in read_corpus(paths)]
     counts = count_line_keys(docs)
     return [extract_metadata(clean_document(doc, counts, len(docs))) for doc in docs]
 

@@ -8,6 +8,7 @@ corpus text go into it.
 from __future__ import annotations
 
 import heapq
+import json
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +139,14 @@ def _entity_rows(stats: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+def _rejected_count(out_dir: Path) -> int:
+    """Pages the build set aside (rejected.json beside the data; 0 when there is none)."""
+    path = out_dir / "rejected.json"
+    if not path.is_file():
+        return 0
+    return len(json.loads(path.read_text(encoding="utf-8")))
+
+
 def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
     cfg = section("dataset")
     split_rows = []
@@ -172,7 +181,8 @@ what was removed from the crawled page and why, a log of every repair, summaries
 labels with their provenance, and quality signals.
 
 Version **{version}** · {stats['documents']} documents · {stats['paragraphs']} paragraphs ·
-{stats['lines']} labelled raw lines · {stats['characters']} characters of clean text.
+{stats['lines']} labelled raw lines · {stats['characters']} characters of clean text ·
+{_rejected_count(out_dir)} pages set aside (`rejected.json` lists each with the stage and the reason).
 
 ## Quick start
 
@@ -197,9 +207,10 @@ the class-label names.
   provenance) and the best `summary_zh_hans` / `summary_zh_hant` / `summary_en`; `topics`
   (class labels), `topic_scores`, `keywords`, `entities`; `quality`, `repairs`, `source`.
 - `paragraphs`: one row per paragraph of clean text, both scripts, with its document and position.
-- `lines`: one row per non-blank raw line with its automatic `label` (content / boilerplate /
-  spam), `reason` code and, where the maintainers wrote one, `gold_label`: a set for training
-  and evaluating boilerplate removal on Chinese pages.
+- `lines`: one row per non-blank raw line (per block of visible text for HTML pages, with its
+  `location`, a CSS-like path) with its automatic `label` (content / boilerplate / spam),
+  `reason` code and, where the maintainers wrote one, `gold_label`: a set for training and
+  evaluating boilerplate removal on Chinese pages.
 
 The JSON Schema of every config is in `schema/` of the source repository; the Features above are
 derived from it.

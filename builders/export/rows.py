@@ -117,6 +117,7 @@ def line_rows(doc: Document, gold_label: Callable[[int], str | None]) -> list[di
             "split": doc.split,
             "line_number": line.number,
             "raw_text": line.raw,
+            "location": line.block.path if line.block is not None else None,
             "label": line.label,
             "reason": line.reason,
             "gold_label": gold_label(line.number),

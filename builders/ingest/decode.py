@@ -1,7 +1,7 @@
 """Bytes → text. Strict UTF-8 first; other encodings only when detection is confident.
 
-Every refusal is a BuildError naming the file and the reason, so a maintainer who drops a
-broken page into ``corpus/raw/`` learns exactly what is wrong with it. The order of checks:
+Every refusal is a PageError naming the file and the reason: the build sets the page aside
+(``rejected.json``) and a maintainer learns exactly what is wrong with it. The order of checks:
 
 1. size limit (before anything is decoded), empty / whitespace-only page;
 2. a byte-order mark decides (UTF-8, UTF-16 LE/BE) and the rest must decode strictly;
@@ -9,12 +9,14 @@ broken page into ``corpus/raw/`` learns exactly what is wrong with it. The order
    response) is tried next, with the superset of a legacy label (gb2312 -> gb18030,
    big5 -> big5-hkscs); a header that does not fit the bytes is ignored, not trusted, and
    so is a legacy header on bytes that are valid UTF-8 (mislabelled servers are common);
-3. valid UTF-8 is taken as UTF-8;
-4. otherwise charset-normalizer guesses; the guess is accepted only when it is an encoding
+3. valid UTF-8 is taken as UTF-8 (whatever the page declares: declarations are often wrong);
+4. otherwise the charset a ``<meta>`` tag declares, widened to its family (GB2312 → GBK →
+   GB18030, Big5 → CP950 → Big5-HKSCS), when the bytes decode strictly and the text is Chinese;
+5. otherwise charset-normalizer guesses; the guess is accepted only when it is an encoding
    Chinese pages are published in (GBK/GB18030, Big5, UTF-16 without BOM), the bytes decode
    strictly with it, its "chaos" is low and the text is mostly Han / ASCII;
-5. the decoded text must not contain NUL or many control characters (binary files), and no
-   line may be longer than the configured limit.
+6. the decoded text must not contain NUL or many control characters (binary files). Line
+   lengths are limits on visible text: the extract stage checks them.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from builders.config import section
-from builders.record import BuildError
+from builders.record import PageError
 
 # Encodings accepted from detection, normalised to Python codec names, with the narrowest
 # compatible codec tried first so the recorded name is the one the page was most likely saved
@@ -41,6 +43,10 @@ _FAMILIES: dict[str, tuple[str, ...]] = {
     "big5": ("big5", "cp950", "big5hkscs"),
     "cp950": ("big5", "cp950", "big5hkscs"),
     "big5hkscs": ("big5", "cp950", "big5hkscs"),
+    "x_gbk": ("gbk", "gb18030"),
+    "euc_cn": ("gbk", "gb18030"),
+    "big5_hkscs": ("big5", "cp950", "big5hkscs"),
+    "x_big5": ("big5", "cp950", "big5hkscs"),
     "utf_16": ("utf-16",),
     "utf_16_le": ("utf-16-le",),
     "utf_16_be": ("utf-16-be",),
@@ -79,11 +85,11 @@ def decode_bytes(data: bytes, origin: Path, hint: str | None = None) -> tuple[st
     cfg = section("ingest")
     limit = int(cfg["max_page_bytes"])
     if len(data) > limit:
-        raise BuildError(
+        raise PageError(
             f"{origin}: page is {len(data)} bytes, over the limit of {limit} (ingest.max_page_bytes)"
         )
     if not data.strip():
-        raise BuildError(f"{origin}: page is empty or whitespace only")
+        raise PageError(f"{origin}: page is empty or whitespace only")
 
     if data.startswith(codecs.BOM_UTF8):
         text, encoding = _strict(data[3:], "utf-8", origin, offset=3), "utf-8-sig"
@@ -103,24 +109,19 @@ def decode_bytes(data: bytes, origin: Path, hint: str | None = None) -> tuple[st
             else:
                 bad = data[exc.start]
                 reason = f"is not valid UTF-8 (invalid byte 0x{bad:02x} at {_where(data, exc.start)})"
-            text, encoding = _detect(data, origin, reason)
+            declared = _declared(data, origin, reason)
+            text, encoding = declared if declared is not None else _detect(data, origin, reason)
 
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise BuildError(f"{origin}: contains NUL characters (line {line}): a binary file, not a text page")
+        raise PageError(f"{origin}: contains NUL characters (line {line}): a binary file, not a text page")
     controls = len(_CONTROLS_RE.findall(text))
     if controls > max(8, len(text) // 200):
-        raise BuildError(f"{origin}: {controls} control characters: a binary file, not a text page")
+        raise PageError(f"{origin}: {controls} control characters: a binary file, not a text page")
     if not text.strip():
-        raise BuildError(f"{origin}: page is empty or whitespace only (after decoding as {encoding})")
+        raise PageError(f"{origin}: page is empty or whitespace only (after decoding as {encoding})")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    max_line = int(cfg["max_line_chars"])
-    for number, line in enumerate(text.split("\n"), start=1):
-        if len(line) > max_line:
-            raise BuildError(
-                f"{origin}: line {number} has {len(line)} characters, "
-                f"over the limit of {max_line} (ingest.max_line_chars)"
-            )
+    # Line lengths are checked on visible text by the extract stage, never on markup here.
     return text, encoding
 
 
@@ -164,11 +165,48 @@ def _valid_utf8(data: bytes) -> bool:
 _SELF_CHECKING = frozenset({"utf-8", "gb18030", "big5hkscs", "utf-16", "utf-16-le", "utf-16-be"})
 
 
+# <meta charset="..."> or <meta http-equiv="content-type" content="...; charset=...">, in the
+# first bytes of the page (HTML requires the declaration within the first 1024 bytes; pages
+# in the wild put it later, after long comments or scripts).
+_META_CHARSET = re.compile(rb"<meta[^>]{0,300}?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]{2,40})", re.I)
+
+
+def declared_charsets(data: bytes) -> list[str]:
+    """Charsets the page declares in meta tags, lowercased, in order (no duplicates)."""
+    out: list[str] = []
+    for match in _META_CHARSET.finditer(data[:16384]):
+        name = match.group(1).decode("ascii", "replace").lower().replace("-", "_")
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _declared(data: bytes, origin: Path, reason: str) -> tuple[str, str] | None:
+    """Decode with the declared charset's family when the bytes decode strictly with it and the
+    text is Chinese; None to fall back on detection (declarations are often wrong: a page
+    declaring GB2312 that is UTF-8 never gets here, one declaring big5 that needs Big5-HKSCS
+    decodes with the family's widest codec)."""
+    cfg = section("ingest")
+    for name in declared_charsets(data):
+        for codec in _FAMILIES.get(name, ()):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if _han_or_ascii_share(text) >= float(cfg["min_decoded_han_share"]) and _han_count(text) > 0:
+                return text, codec
+    return None
+
+
+def _han_count(text: str) -> int:
+    return sum(1 for c in text if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf")
+
+
 def _strict(data: bytes, codec: str, origin: Path, offset: int = 0) -> str:
     try:
         return data.decode(codec)
     except UnicodeDecodeError as exc:
-        raise BuildError(
+        raise PageError(
             f"{origin}: starts with a {codec} byte-order mark "
             f"but is not valid {codec} at {_where(data, exc.start + offset)}"
         ) from exc
@@ -179,17 +217,17 @@ def _detect(data: bytes, origin: Path, reason: str) -> tuple[str, str]:
     cfg = section("ingest")
     best = from_bytes(data).best()
     if best is None:
-        raise BuildError(f"{origin}: {reason}, and no text encoding fits it (binary or damaged file)")
+        raise PageError(f"{origin}: {reason}, and no text encoding fits it (binary or damaged file)")
     detected = best.encoding.lower().replace("-", "_")
     family = _FAMILIES.get(detected)
     if family is None:
-        raise BuildError(
+        raise PageError(
             f"{origin}: {reason}; it looks like {best.encoding}, which is not an accepted Chinese encoding "
             "(convert the page to UTF-8)"
         )
     max_chaos = float(cfg["max_decode_chaos"])
     if best.chaos > max_chaos:
-        raise BuildError(
+        raise PageError(
             f"{origin}: {reason}; {best.encoding} detected with too little confidence "
             f"(chaos {best.chaos:.2f} > {max_chaos}; convert the page to UTF-8)"
         )
@@ -202,10 +240,10 @@ def _detect(data: bytes, origin: Path, reason: str) -> tuple[str, str]:
         if codec == family[-1] or text == reference:
             break
     else:
-        raise BuildError(f"{origin}: {reason}; detected {best.encoding} but the bytes do not decode with it")
+        raise PageError(f"{origin}: {reason}; detected {best.encoding} but the bytes do not decode with it")
     share = _han_or_ascii_share(text)
     if share < float(cfg["min_decoded_han_share"]):
-        raise BuildError(
+        raise PageError(
             f"{origin}: {reason}; decoding as {codec} gives only {share:.0%} Han/ASCII characters, "
             "not Chinese text"
         )

@@ -312,29 +312,29 @@ def load_sources(paths: Paths) -> list[Source]:
     entries: list[Source] = []
     seen: set[str] = set()
     files: dict[str, str] = {}  # resolved path (as text: Path objects are ~10x larger) -> id
-    # The first problem of an entry is raised once the whole file has parsed: a YAML syntax
-    # error or a wrong top-level key anywhere is reported first, as a whole-file load did.
-    problem: BuildError | None = None
+    # Problems of entries are raised once the whole file has parsed (a YAML syntax error or a
+    # wrong top-level key anywhere is reported first, as a whole-file load did), all of them:
+    # one per line, the first line naming the first problem.
+    problems: list[BuildError] = []
     for index, raw in stream_sources(origin):
-        if problem is not None:
-            continue
         try:
             entries.append(_checked(paths, raw, index, raw_real, seen, files))
         except BuildError as exc:
-            problem = exc
-    if problem is not None:
-        raise problem
+            problems.append(exc)
 
     raw_dir = paths.raw
     if not raw_dir.is_dir():
-        raise BuildError(f"{raw_dir}: raw folder does not exist")
-    for child in sorted(raw_dir.iterdir()):
-        if child.name.startswith("."):
-            continue
-        if child.is_symlink() and str(child.resolve()) not in files:
-            raise BuildError(f"{child}: symlink in raw/ without a sources.yaml entry")
-        if str(child.resolve()) not in files:
-            raise BuildError(f"{child}: raw file has no entry in {origin.name}")
+        problems.append(BuildError(f"{raw_dir}: raw folder does not exist"))
+    else:
+        for child in sorted(raw_dir.iterdir()):
+            if child.name.startswith("."):
+                continue
+            if child.is_symlink() and str(child.resolve()) not in files:
+                problems.append(BuildError(f"{child}: symlink in raw/ without a sources.yaml entry"))
+            elif str(child.resolve()) not in files:
+                problems.append(BuildError(f"{child}: raw file has no entry in {origin.name}"))
+    if problems:
+        raise problems[0] if len(problems) == 1 else BuildError("\n".join(str(p) for p in problems))
     check_corpus_tree(paths, set(seen))
     return sorted(entries, key=lambda e: e.id)
 

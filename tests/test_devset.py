@@ -38,3 +38,15 @@ def test_scorer_can_fail() -> None:
     assert row["body_kept"] == 5 and row["boiler_removed"] == 0
     assert not row["title"] and not row["date"] and not row["publisher"]
     assert score_page(gold, None)["refused"]
+
+
+def test_docs_evaluation_page_shows_the_devset_beside_trafilatura(devset: dict[str, Any]) -> None:
+    """Mutation caught: the devset tables left out of the docs' evaluation headlines."""
+    from builders.publish.pages import evaluation_headlines, evaluation_page
+
+    tables = evaluation_headlines({"devset": devset})
+    assert tables["devset"][0][0] == "this project"
+    assert tables["devset"][1][0].startswith("trafilatura ")
+    assert len(tables["devset_pages"]) == 20
+    page = evaluation_page({"devset": devset}, "test")
+    assert "Development set, page by page" in page and "01_people_henan_growth.html" in page

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from builders.clean import clean_document
 from builders.clean.pii import PLACEHOLDER, find, mask
-from builders.ingest import split_lines
+from builders.extract import split_lines
 from builders.record import Document, MetaCandidate, Source
 from builders.textscript.convert import get_converter
 

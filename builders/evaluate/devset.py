@@ -181,6 +181,7 @@ def evaluate_devset(devset: Path = DEVSET) -> dict[str, Any]:
         "rejected": [{"id": r.id, "file": r.file, "stage": r.stage, "reason": r.reason} for r in rejected],
         "totals": ours,
         "pages": rows,
+        "trafilatura": other,
     }
 
 

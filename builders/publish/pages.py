@@ -775,6 +775,29 @@ def evaluation_headlines(result: Any) -> dict[str, list[list[Any]]]:
         ]
         if rows:
             tables["topics"] = rows
+    # The development set of real HTML pages (builders/evaluate/devset.py): ours beside
+    # trafilatura's committed figures, then page by page (1 = right, 0 = wrong).
+    devset = _get(result, "devset")
+    if isinstance(devset, Mapping) and isinstance(devset.get("totals"), Mapping):
+        keys = ("refused", "body_kept", "boiler_removed", "title", "date", "publisher", "authors")
+        rows = [["this project", *(_get(devset, "totals", k) for k in keys)]]
+        other = devset.get("trafilatura")
+        if isinstance(other, Mapping) and isinstance(other.get("totals"), Mapping):
+            rows.append([f"trafilatura {other.get('version', '')}", *(_get(other, "totals", k) for k in keys)])
+        tables["devset"] = rows
+        pages = devset.get("pages")
+        if isinstance(pages, list):
+            tables["devset_pages"] = [
+                [
+                    str(r.get("file", "")),
+                    r.get("body_kept"),
+                    r.get("boiler_removed"),
+                    r.get("boiler_total"),
+                    *(int(bool(r.get(k))) for k in ("title", "date", "publisher", "authors")),
+                ]
+                for r in pages
+                if isinstance(r, Mapping)
+            ]
     return tables
 
 
@@ -786,12 +809,23 @@ EVALUATION_TABLES = {
         ["method", "mean chars", "char R-1", "char R-2", "char R-L", "word R-1", "word R-2", "word R-L"],
     ),
     "topics": ("Topics against the gold labels (micro averages)", ["setting", "precision", "recall", "F1", "exact match"]),
+    "devset": (
+        "Development set: 20 real HTML pages of 20 sites (in-sample)",
+        ["extractor", "refused", "body kept (of 100)", "boilerplate removed (of 150)", "title (of 20)",
+         "date (of 20)", "publisher (of 20)", "authors (of 16)"],
+    ),
+    "devset_pages": (
+        "Development set, page by page (1 = right)",
+        ["page", "body kept (of 5)", "boilerplate removed", "boilerplate snippets", "title", "date", "publisher", "authors"],
+    ),
 }
 EVALUATION_TABLES_ZH = {
     "cleaning": "清洗：原始行与人工标注对比",
     "metadata": "元数据与人工标注对比",
     "summaries": "摘要与人工摘要对比（ROUGE F1）",
     "topics": "主题与人工标注对比（微平均）",
+    "devset": "开发集：20 个网站的 20 个真实 HTML 网页（样本内）",
+    "devset_pages": "开发集逐页结果（1 = 正确）",
 }
 
 

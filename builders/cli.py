@@ -15,16 +15,21 @@
     zhnews publish DIR --repo ORG/NAME [--dry-run] [--endpoint URL]
                                       one commit to a Hub dataset repository, tagged v<version>
 
-Errors in the input exit with status 2 and one line naming the file and the reason; errors of
-the environment (disk full, permissions) exit with status 3 and the OS message.
+Every subcommand runs inside one error boundary (``_run``): errors in the input exit with
+status 2 and one line naming the file and the reason; errors of the environment (disk full,
+permissions) exit with status 3, naming the path and the OS error; Ctrl-C exits with 130 and
+says that nothing was changed (outputs are replaced only when a command completes); anything
+else is a bug: one line and exit 1, with the traceback under ``--debug``.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -244,20 +249,57 @@ def parser() -> argparse.ArgumentParser:
     pu.add_argument("--endpoint", help="Hub endpoint (default: HF_ENDPOINT or https://huggingface.co)")
     pu.add_argument("--no-record", action="store_true", help="do not copy manifest.json to releases/<ver>/")
     pu.set_defaults(func=cmd_publish)
+    # --debug before or after the subcommand; SUPPRESS keeps a subcommand's default from hiding
+    # the value given before it.
+    for name, sp in [("", p), *sub.choices.items()]:
+        default = False if not name else argparse.SUPPRESS
+        sp.add_argument("--debug", action="store_true", default=default, help="show the traceback of an error")
     return p
+
+
+def os_error_line(exc: OSError) -> str:
+    """``<path>: <reason> (<errno name>)``: the path first, as for input errors."""
+    reason = exc.strerror or (str(exc.args[0]) if exc.args else type(exc).__name__)
+    code = f" ({errno.errorcode.get(exc.errno, exc.errno)})" if isinstance(exc.errno, int) else ""
+    if exc.filename is None:
+        return f"{reason}{code}"
+    where = f"{exc.filename} -> {exc.filename2}" if exc.filename2 is not None else f"{exc.filename}"
+    return f"{where}: {reason}{code}"
+
+
+def _run(args: argparse.Namespace) -> int:
+    """One subcommand inside the error boundary: whatever it raises becomes one line on stderr
+    and an exit status (the traceback too under ``--debug``)."""
+    debug = getattr(args, "debug", False)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        if debug:
+            traceback.print_exc()
+        print("interrupted: nothing was changed (outputs are replaced only when a command completes)", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the boundary: every failure gets its exit status
+        if debug:
+            traceback.print_exc()
+        if isinstance(exc, BuildError):  # the input: the message names the file and the reason
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if isinstance(exc, OSError):  # disk full, permissions, I/O errors: the environment
+            print(f"error: {os_error_line(exc)}", file=sys.stderr)
+            return 3
+        if isinstance(exc, MemoryError):
+            print("error: out of memory (MemoryError); try fewer --workers or a larger machine", file=sys.stderr)
+            return 3
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        hint = "" if debug else "; run again with --debug for the traceback"
+        print(f"error: unexpected {type(exc).__name__}: {first[:300]} (a bug in zhnews{hint})", file=sys.stderr)
+        return 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
-    try:
-        return int(args.func(args))
-    except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:  # disk full, permissions, I/O errors: the environment, not the input
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
+    return _run(args)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import time
 from array import array
 from collections import Counter, deque
@@ -53,17 +54,17 @@ from builders.enrich.near_duplicates import NearDuplicateIndex, ParagraphNeighbo
 from builders.enrich.paragraphs import split_paragraphs
 from builders.enrich.script import apply_scripts
 from builders.executors.rows import encode_rows
-from builders.export.atomic import fault_point, staged_output
+from builders.export.atomic import Protected, fault_point, guard_output, staged_output
 from builders.export.card import write_card
 from builders.export.croissant import write_croissant
-from builders.export.manifest import build_manifest, write_manifest
+from builders.export.manifest import DATASET, build_manifest, write_manifest
 from builders.export.parquet import parquet_writer
 from builders.export.rows import document_row, line_rows, paragraph_rows
 from builders.export.versioning import check_release
 from builders.extract import extract_document
 from builders.ingest import read_document
 from builders.ingest.sources import load_sources
-from builders.record import BuildError, Document, PageError, Rejected, Source
+from builders.record import BuildError, Document, PageError, Rejected, Source, naming
 from builders.schema import CONFIGS, features
 from builders.split import assign_splits, group_keys
 from builders.textscript.convert import get_converter
@@ -207,6 +208,9 @@ _CTX: _Context | None = None  # set in each worker by _init_worker
 def _init_worker(ctx: _Context) -> None:
     global _CTX
     _CTX = ctx
+    # Ctrl-C reaches the whole process group: the parent alone handles it (one line, exit 130);
+    # workers would each print a traceback. The pool terminates them when the parent unwinds.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _SCHEMAS: dict[str, pa.Schema] = {}
@@ -358,10 +362,15 @@ def index_lines(
 
 
 def default_workers() -> int:
-    env = os.environ.get("ZHNEWS_WORKERS")
-    if env:
-        return max(1, int(env)) if env != "all" else (os.cpu_count() or 1)
-    return 1
+    """Worker processes from ``$ZHNEWS_WORKERS``: a positive whole number or ``all`` (default 1)."""
+    env = os.environ.get("ZHNEWS_WORKERS", "").strip()
+    if not env:
+        return 1
+    if env == "all":
+        return os.cpu_count() or 1
+    if not env.isdigit() or int(env) < 1:
+        raise BuildError(f"ZHNEWS_WORKERS={env!r}: expected a positive whole number or 'all'")
+    return int(env)
 
 
 def chunked(items: list[Source], size: int) -> Iterator[list[Source]]:
@@ -434,13 +443,15 @@ class _Spill:
     def flush(self) -> None:
         if self.buffer:
             table = pa.concat_tables(self.buffer).combine_chunks()
-            self.writer.write_table(table)
+            with naming(self.path):
+                self.writer.write_table(table)
             self.buffer, self.buffered_rows, self.buffered_bytes = [], 0, 0
 
     def close(self) -> None:
         self.flush()
-        self.writer.close()
-        self.sink.close()
+        with naming(self.path):
+            self.writer.close()
+            self.sink.close()
 
     def batches(self) -> Iterator[pa.RecordBatch]:
         # Read, not memory-mapped: mapped pages count in RSS (the whole spill at 100,000 pages).
@@ -524,7 +535,8 @@ def _write_splits(spill: _Spill, config: str, out_dir: Path, split: dict[str, tu
     for name in order:
         members = pa.array([d for d, (s, _rule) in split.items() if s == name], pa.string())
         path = out_dir / "data" / config / shard.format(split=name)
-        rows = _write_split(spill, config, path, members, split, near)
+        with naming(path):
+            rows = _write_split(spill, config, path, members, split, near)
         if rows:
             counts[name] = rows
     return counts
@@ -612,6 +624,9 @@ def build(
     import pyarrow.compute  # noqa: F401 - pa.compute in _write_splits
 
     paths = paths or default_paths()
+    # Refuse a folder that is not ours before reading the corpus (and again before the swap).
+    protected = [Protected(paths.corpus, "the corpus", inside=True)]
+    guard_output(out, DATASET, protected)
     workers = workers or default_workers()
     report = BuildReport(workers=workers, executor=getattr(executor, "name", "local") if executor else "local")
     with report.timed("sources"):
@@ -630,7 +645,7 @@ def build(
     ctx = _Context(paths=paths, line_counts=line_counts, n_docs=len(sources), curated=curated)
     nd = section("near_duplicates")
 
-    with staged_output(out) as tmp:
+    with staged_output(out, DATASET, protected) as tmp:
         spill_dir = tmp / SPILL_DIR
         spill_dir.mkdir()
         spill_rows = int(_scale().get("spill_rows", section("export")["row_group_size"]))
@@ -711,10 +726,12 @@ def build(
             spill_dir.rmdir()
             fault_point("before-card")
             write_rejected(tmp, report.rejected)
-            write_card(tmp)
+            with naming(tmp / "README.md"):
+                write_card(tmp)
             report.note_peak("export: card")
             fault_point("after-card")
-            write_croissant(tmp)
+            with naming(tmp / "croissant.json"):
+                write_croissant(tmp)
             # Record fingerprints for the manifest; fails when the records changed more than
             # the version bump says (relative to the newest committed release).
             records = check_release(tmp)
@@ -722,7 +739,8 @@ def build(
             manifest = build_manifest(
                 tmp, paths, {"name": section("dataset")["name"], "rows": report.rows, "records": records}
             )
-            write_manifest(tmp, manifest)
+            with naming(tmp / "manifest.json"):
+                write_manifest(tmp, manifest)
     return report
 
 

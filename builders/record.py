@@ -7,7 +7,12 @@ a finished document into rows of the ``documents``, ``paragraphs`` and ``lines``
 
 from __future__ import annotations
 
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 LINE_LABELS = ("content", "boilerplate", "spam")
@@ -34,6 +39,25 @@ class Rejected:
     file: str
     stage: str  # ingest, extract, clean, ... (the stage that could not process the page)
     reason: str
+
+
+@contextmanager
+def naming(path: Path | str) -> Iterator[None]:
+    """An OSError raised inside gets the file name it lacks: numpy's ``tofile``, pyarrow's writers
+    and a file object's ``write()`` report a full disk without naming the file (numpy as
+    ``22272 requested and 1024 written``); the message must say where it happened."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        if isinstance(exc.errno, int):  # pyarrow: "Error writing bytes to file. Detail: [errno 28] ..."
+            reason = os.strerror(exc.errno)
+        else:
+            reason = str(exc.args[0]) if exc.args else type(exc).__name__
+            if re.fullmatch(r"\d+ requested and \d+ written", reason):
+                reason += " (a short write: is the disk full?)"
+        raise OSError(exc.errno, reason, str(path)) from exc
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from builders.export import atomic
+from builders.export.manifest import DATASET
 from tests.test_robust_support import (
     build_cli,
     load_every_config,
@@ -154,7 +155,7 @@ def test_next_build_removes_stray_folders(previous: Previous, killed: Killed) ->
 def test_lock_is_released_when_a_build_is_killed(previous: Previous, killed: Killed) -> None:
     """The lock is an OS lock: a killed build does not block the next one."""
     out = killed.outs["before-swap"]
-    with atomic.staged_output(out, lock_timeout=5) as tmp:
+    with atomic.staged_output(out, DATASET, lock_timeout=5) as tmp:
         shutil.copytree(out, tmp, dirs_exist_ok=True)
     assert tree_digest(out) == previous.digest
     assert strays(out) == []

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from builders.record import naming
+
 _MASK = (1 << 64) - 1
 _PARTITION_BITS = 4  # 16 partitions: one in memory at a time
 _FLUSH_KEYS = 1 << 20  # buffered keys before they are written to the partitions (8 MiB)
@@ -50,7 +52,7 @@ class LineDocCounts(Mapping[int, int]):
                 for i, path in enumerate(parts):
                     chunk = keys[part == i]
                     if len(chunk):
-                        with path.open("ab") as fh:
+                        with naming(path), path.open("ab") as fh:
                             chunk.tofile(fh)
                 buffer, buffered = [], 0
 
@@ -157,15 +159,17 @@ class SignatureIndex:
             return
         block = np.stack(self._pending)
         self._pending = []
-        block.tofile(self._sig)
+        with naming(self._sig_path):
+            block.tofile(self._sig)
         for fh, keys in zip(self._bands, _band_keys(block, self.bands, self.rows).T, strict=True):
-            np.ascontiguousarray(keys).tofile(fh)
+            with naming(fh.name):
+                np.ascontiguousarray(keys).tofile(fh)
 
     def close(self) -> None:
         self._flush()
-        self._sig.close()
-        for fh in self._bands:
-            fh.close()
+        for fh in [self._sig, *self._bands]:
+            with naming(fh.name):
+                fh.close()
 
     def _signature(self, fd: int, ordinal: int) -> np.ndarray:
         size = self.num_perm * 4

@@ -11,6 +11,10 @@ Fault model and guarantees (docs/robustness.md):
   back into place before anything else.
 * Builds of the same output are serialised by a lock file (``.<out>.lock``, an OS lock that dies
   with its process), so two builds started at once run one after the other.
+* The output folder is the user's: :func:`guard_output` lets a build replace a folder only when it
+  is missing, empty, or one this tool wrote, and never the current directory, the repository,
+  the corpus, a folder inside the corpus or a folder containing any of them (symlinks resolved
+  first). It runs before anything is written, and again just before the swap.
 
 The fault-injection hook :func:`fault_point` lets tests kill a build at named points.
 """
@@ -25,12 +29,14 @@ import shutil
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from builders.record import BuildError
+from builders.config import default_paths
+from builders.record import BuildError, naming
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -70,6 +76,93 @@ def fault_point(name: str) -> None:
         return
     print(f"zhnews: fault injection: SIGKILL at {name}", file=sys.stderr, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
+
+
+# ----------------------------------------------------------------------------- the output guard
+
+# The file that marks a folder written by this tool, for outputs without a manifest (the docs
+# site and its staged sources); its first line names the kind of output.
+MARKER = ".zhnews-output"
+
+
+@dataclass(frozen=True)
+class Protected:
+    """A folder no output may be, or contain (and with ``inside``, no output may be inside it)."""
+
+    path: Path
+    label: str
+    inside: bool = False
+
+
+@dataclass(frozen=True)
+class OutputKind:
+    """What a command writes: its name in messages, and how to recognise a folder it wrote."""
+
+    name: str
+    is_ours: Callable[[Path], bool]
+
+
+def write_marker(folder: Path, kind: str) -> None:
+    (folder / MARKER).write_text(f"{kind}\nwritten by zhnews; the next build may replace this folder\n", encoding="utf-8")
+
+
+def has_marker(folder: Path, kind: str) -> bool:
+    try:
+        with (folder / MARKER).open(encoding="utf-8") as fh:
+            return fh.readline().strip() == kind
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def marker_kind(name: str, kind: str) -> OutputKind:
+    return OutputKind(name, lambda folder: has_marker(folder, kind))
+
+
+def _protected(extra: Sequence[Protected]) -> list[Protected]:
+    repo = default_paths()
+    return [
+        Protected(repo.corpus.parent, "the repository"),
+        Protected(repo.corpus, "the repository's corpus", inside=True),
+        *extra,
+        Protected(Path.cwd(), "the current directory"),
+    ]
+
+
+def _is_empty(folder: Path) -> bool:
+    with os.scandir(folder) as entries:
+        return next(entries, None) is None
+
+
+def guard_output(out: Path, kind: OutputKind, protected: Sequence[Protected] = ()) -> Path:
+    """The real folder ``out`` names, once it is sure that a build may replace it.
+
+    Refused (BuildError, naming the folder): the current directory, the repository, the corpus,
+    any folder inside the corpus or containing one of those (and the caller's ``protected``), an
+    existing file, and an existing folder that is neither empty nor written by this tool. There is
+    no override: a user's folder is never replaced. Symlinks are resolved first; the build then
+    lands in the link's target and the link stays."""
+    try:
+        real = out.resolve()
+    except RuntimeError as exc:  # a symlink loop (Python 3.11 raises RuntimeError)
+        raise BuildError(f"{out}: cannot be resolved ({exc})") from exc
+    shown = f"{out} (-> {real})" if real != out.absolute() else str(out)
+    for rule in _protected(protected):
+        guarded = rule.path.resolve()
+        if real == guarded:
+            raise BuildError(f"{shown}: is {rule.label}; refusing to replace it with the {kind.name}")
+        if real in guarded.parents:
+            raise BuildError(f"{shown}: contains {rule.label} ({guarded}); refusing to replace it with the {kind.name}")
+        if rule.inside and guarded in real.parents:
+            raise BuildError(f"{shown}: is inside {rule.label} ({guarded}); write the {kind.name} elsewhere")
+    if real.exists() or real.is_symlink():
+        if not real.is_dir():
+            raise BuildError(f"{shown}: exists and is not a folder; refusing to replace it with the {kind.name}")
+        if not _is_empty(real) and not kind.is_ours(real):
+            raise BuildError(
+                f"{shown}: is not empty and is not a {kind.name} this tool wrote; refusing to replace it "
+                "(choose a new or empty folder)"
+            )
+    return real
 
 
 # ----------------------------------------------------------------------------- staging and swap
@@ -128,12 +221,14 @@ def _fsync_dir(path: Path) -> None:
 def fsync_tree(root: Path) -> None:
     """Flush every file and folder below root (and root) to disk before the swap."""
     for path in sorted(root.rglob("*")):
-        if path.is_file():
-            with path.open("rb") as fh:
-                os.fsync(fh.fileno())
-        elif path.is_dir():
-            _fsync_dir(path)
-    _fsync_dir(root)
+        with naming(path):
+            if path.is_file():
+                with path.open("rb") as fh:
+                    os.fsync(fh.fileno())
+            elif path.is_dir():
+                _fsync_dir(path)
+    with naming(root):
+        _fsync_dir(root)
 
 
 def _umask() -> int:
@@ -143,11 +238,15 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def staged_output(out: Path, lock_timeout: float = 600.0) -> Iterator[Path]:
+def staged_output(
+    out: Path, kind: OutputKind, protected: Sequence[Protected] = (), lock_timeout: float = 600.0
+) -> Iterator[Path]:
     """Yield an empty temporary folder; on normal exit it replaces ``out`` atomically.
 
-    On any exception the temporary folder is deleted and ``out`` is left as it was."""
-    out = out.absolute()
+    ``out`` must pass :func:`guard_output` before anything is written (nothing is created when it
+    does not) and again before the swap (the folder may have changed during the build). On any
+    exception the temporary folder is deleted and ``out`` is left as it was."""
+    out = guard_output(out, kind, protected)
     out.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(out.parent / f".{out.name}.lock"))
     try:
@@ -160,9 +259,11 @@ def staged_output(out: Path, lock_timeout: float = 600.0) -> Iterator[Path]:
         # mkdtemp makes the folder private (0700); the output is a normal folder.
         os.chmod(tmp, 0o777 & ~_umask())
         try:
-            yield tmp
+            with naming(tmp):  # the last resort, for a write error no step named the file of
+                yield tmp
             fsync_tree(tmp)
             fault_point("before-swap")
+            guard_output(out, kind, protected)
             swap_into_place(tmp, out)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)

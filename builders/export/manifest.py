@@ -7,10 +7,24 @@ from pathlib import Path
 from typing import Any
 
 from builders import __version__
-from builders.config import CONFIG_FILE, REPO_ROOT, Paths, dataset_version
+from builders.config import CONFIG_FILE, REPO_ROOT, Paths, dataset_version, section
+from builders.export.atomic import OutputKind
 from builders.ingest.sources import sha256_file
 
 MANIFEST = "manifest.json"
+
+
+def is_dataset_folder(folder: Path) -> bool:
+    """A folder this tool wrote: its manifest.json names this dataset and lists its outputs."""
+    try:
+        with (folder / MANIFEST).open(encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError):  # missing, unreadable, not UTF-8 or not JSON: not ours
+        return False
+    return isinstance(data, dict) and data.get("name") == section("dataset")["name"] and isinstance(data.get("outputs"), dict)
+
+
+DATASET = OutputKind("dataset folder", is_dataset_folder)
 
 
 def input_files(paths: Paths) -> list[Path]:

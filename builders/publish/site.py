@@ -29,7 +29,7 @@ import yaml
 
 from builders.annotate.entities import default_gazetteer
 from builders.config import REPO_ROOT, dataset_version, section
-from builders.export.atomic import staged_output
+from builders.export.atomic import Protected, guard_output, marker_kind, staged_output, write_marker
 from builders.publish import pages
 from builders.publish.i18n import LANGS, suffix
 from builders.record import BuildError
@@ -38,6 +38,11 @@ from builders.stats import compute_stats, parquet_files
 from builders.stats.charts import render_charts, render_evaluation_charts
 
 log = logging.getLogger(__name__)
+
+# The two folders `zhnews docs` replaces: they carry a marker file, so that a later build replaces
+# them and nothing else (builders.export.atomic.guard_output).
+SITE = marker_kind("docs site", "site")
+DOCS_SOURCES = marker_kind("staged docs folder", "docs-src")
 
 # Pages this module writes (relative to the docs folder); everything else comes from docs/.
 GENERATED = ("card.md", "statistics.md", "documents/index.md", "evaluation.md", "changelog.md", "schema.md")
@@ -242,6 +247,7 @@ def stage_docs(repo: Path, work: Path) -> Path:
         shutil.copytree(repo / "docs", docs_dir)
     else:
         docs_dir.mkdir(parents=True)
+    write_marker(work, "docs-src")
     return docs_dir
 
 
@@ -324,9 +330,15 @@ def build_site(
     dataset, site = dataset.absolute(), site.absolute()
     _check_dataset(dataset)
     work = (work or site.parent / "docs-src").absolute()
+    # Both folders this replaces must be new, empty or written by `zhnews docs`; neither may be
+    # (inside) the dataset, the committed docs/ or the other one.
+    keep = [Protected(dataset, "the dataset folder", inside=True), Protected(repo / "docs", "the docs/ folder", inside=True)]
+    site_rules = [*keep, Protected(work, "the staged docs folder", inside=True)]
+    guard_output(site, SITE, site_rules)
+    work = guard_output(work, DOCS_SOURCES, [*keep, Protected(site, "the site folder", inside=True)])
     docs_dir = stage_docs(repo, work)
     report = generate_pages(dataset, docs_dir, evaluation, repo)
-    with staged_output(site) as tmp:
+    with staged_output(site, SITE, site_rules) as tmp:
         config = mkdocs_config(repo, docs_dir, tmp)
         report.stub_pages = stub_missing(config, docs_dir)
         config_file = work / "mkdocs.yml"
@@ -354,6 +366,7 @@ def build_site(
         if not patch_search_worker(tmp):
             raise BuildError(f"{tmp}: no search worker found in the built site")
         report.pages = sum(1 for _ in tmp.rglob("*.html"))
+        write_marker(tmp, "site")
     report.site = site
     report.seconds = time.perf_counter() - start
     return report

@@ -208,9 +208,13 @@ _CTX: _Context | None = None  # set in each worker by _init_worker
 def _init_worker(ctx: _Context) -> None:
     global _CTX
     _CTX = ctx
+
+
+def _init_pool_worker(ctx: _Context) -> None:
     # Ctrl-C reaches the whole process group: the parent alone handles it (one line, exit 130);
     # workers would each print a traceback. The pool terminates them when the parent unwinds.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(ctx)
 
 
 _SCHEMAS: dict[str, pa.Schema] = {}
@@ -401,7 +405,7 @@ def _map_sources(ctx: _Context, sources: list[Source], workers: int) -> Iterator
     mp = multiprocessing.get_context("fork" if fork else "spawn")
     size = chunk_size(len(sources), workers)
     window = max(2, int(_scale().get("max_in_flight", 64)) * workers // size)
-    with mp.Pool(workers, initializer=_init_worker, initargs=(ctx,)) as pool:
+    with mp.Pool(workers, initializer=_init_pool_worker, initargs=(ctx,)) as pool:
         pending: deque[Any] = deque()
         chunks = chunked(sources, size)
         for chunk in chunks:

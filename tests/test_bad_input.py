@@ -333,10 +333,18 @@ def test_curated_line_number_past_the_end(good: Good, corpus: Path) -> None:
     refused(good, corpus, path.name, "line 9999", "past the end")
 
 
-def test_curated_malformed_yaml(good: Good, corpus: Path) -> None:
-    path = sorted((corpus / "curated" / "annotations").glob("*.yaml"))[2]
+@pytest.mark.parametrize("sub", ["cleaning", "annotations"])
+def test_curated_malformed_yaml(good: Good, corpus: Path, sub: str) -> None:
+    path = sorted((corpus / "curated" / sub).glob("*.yaml"))[2]
     path.write_text("provenance: {made_by: maintainers\ntopics: [\n", encoding="utf-8")
-    refused(good, corpus, path.name, "cannot read")
+    refused(good, corpus, path.name, "line 2", "malformed YAML")
+
+
+@pytest.mark.parametrize("sub", ["cleaning", "annotations"])
+def test_curated_file_not_utf8(good: Good, corpus: Path, sub: str) -> None:
+    path = sorted((corpus / "curated" / sub).glob("*.yaml"))[0]
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    refused(good, corpus, path.name, "not UTF-8")
 
 
 # ----------------------------------------------------------------------------- escaping corpus/

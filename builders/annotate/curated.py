@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from builders.annotate.topics import default_taxonomy
+from builders.ingest.sources import malformed_yaml
 from builders.record import BuildError
 
 ANNOTATIONS_SUBDIR = "annotations"
@@ -82,8 +83,12 @@ def _text(path: Path, data: dict, key: str) -> str:
 def parse_annotation(path: Path, known_topics: frozenset[str]) -> CuratedAnnotation:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise BuildError(f"{path}: cannot read: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise BuildError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    except yaml.YAMLError as exc:
+        raise malformed_yaml(path, exc) from exc
+    except OSError as exc:
+        raise BuildError(f"{path}: cannot read ({exc.strerror})") from exc
     if not isinstance(data, dict):
         raise BuildError(f"{path}: expected a mapping")
     unknown = sorted(set(map(str, data)) - KEYS)

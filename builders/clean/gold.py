@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from builders.ingest.sources import malformed_yaml
 from builders.record import LINE_LABELS, BuildError
 
 GOLD_SUBDIR = "cleaning"
@@ -85,8 +86,10 @@ def load_gold(
         return None
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise BuildError(f"{path}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
     except yaml.YAMLError as exc:
-        raise BuildError(f"{path}: not valid YAML ({exc})") from exc
+        raise malformed_yaml(path, exc) from exc
     if not isinstance(data, dict):
         raise BuildError(f"{path}: expected a mapping at the top level")
     unknown = set(data) - _TOP_KEYS

@@ -49,6 +49,8 @@ def _build_out(args: argparse.Namespace) -> Path:
     Another corpus without ``--out`` is refused rather than given a default: the output folder
     is replaced as a whole, and any folder guessed for an arbitrary corpus (``build/`` beside
     it, say) could be another corpus's build or someone else's folder."""
+    if args.out is not None and not args.out.strip():
+        raise BuildError("--out '': an empty path is the current directory; refusing to replace it with the dataset")
     if args.out:
         return Path(args.out)
     if args.corpus and Path(args.corpus).resolve() != default_paths().corpus.resolve():

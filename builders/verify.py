@@ -78,6 +78,11 @@ def _type_name(t: pa.DataType) -> str:
     return str(t)
 
 
+def _corrupt(rel: str, exc: Exception) -> str:
+    reason = " ".join(str(exc).split())[:300] or type(exc).__name__
+    return f"{rel}: corrupt: cannot be read as Parquet ({type(exc).__name__}: {reason})"
+
+
 def check_parquet(dataset: Path, rel: str) -> list[str]:
     """Columns, types and records of one Parquet file against its config's JSON Schema."""
     parts = rel.split("/")
@@ -87,8 +92,8 @@ def check_parquet(dataset: Path, rel: str) -> list[str]:
     path = dataset / rel
     try:
         schema = pq.read_schema(path)
-    except (OSError, pa.ArrowException) as exc:
-        return [f"{rel}: cannot be read as Parquet ({exc})"]
+    except Exception as exc:  # a damaged footer: Arrow, Thrift and OS errors alike
+        return [_corrupt(rel, exc)]
     expected = features(config).arrow_schema
     have = {f.name: f.type for f in schema}
     want = {f.name: f.type for f in expected}
@@ -121,8 +126,8 @@ def check_parquet(dataset: Path, rel: str) -> list[str]:
                         rid = row.get("id") or row.get("document_id")
                         problems.append(f"{rel}: row {rows} ({rid}): {err}")
                 rows += 1
-    except (OSError, pa.ArrowException) as exc:
-        return [*problems, f"{rel}: cannot be read as Parquet ({exc})"]
+    except Exception as exc:  # damaged page headers or data: any decoder error, even UTF-8's
+        return [*problems, _corrupt(rel, exc)]
     if rows == 0:
         problems.insert(0, f"{rel}: no rows (a declared split with no rows cannot be loaded)")
     if shown > MAX_ROW_PROBLEMS:

@@ -12,22 +12,13 @@ Speed is measured here, never asserted in tests.
 from __future__ import annotations
 
 import argparse
-import statistics
 import time
 
+from benchmarks.timing import cpu_ms
 from builders.annotate.entities import default_matcher
 from builders.annotate.tokenize import _hmm, _tokenizer, warm_up
 from builders.config import REPO_ROOT
 from builders.textscript.convert import get_converter
-
-
-def cpu_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    runs = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        runs.append((time.process_time() - start) * 1000)
-    return statistics.median(runs)
 
 
 def main() -> None:

@@ -10,9 +10,8 @@ of --repeat runs, process CPU time). Speed is measured here, never asserted in t
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
+from benchmarks.timing import cpu_ms
 from builders.annotate.summarize import (
     SentenceOptions,
     TextRankOptions,
@@ -27,15 +26,6 @@ from builders.config import REPO_ROOT
 def long_page() -> str:
     pages = [p.read_text(encoding="utf-8") for p in sorted((REPO_ROOT / "corpus" / "raw").glob("*.txt"))]
     return "\n\n".join(pages)
-
-
-def cpu_ms(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    runs = []
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        runs.append((time.process_time() - start) * 1000)
-    return statistics.median(runs)
 
 
 def main() -> None:

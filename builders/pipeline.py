@@ -179,13 +179,14 @@ def load_document(paths: Paths, source: Source) -> Document:
     return extract_document(read_document(paths, source))
 
 
-def read_stage(paths: Paths, source: Source) -> tuple[Document | None, Rejected | None]:
-    """(document, None), or (None, the rejection naming the stage that failed)."""
+def read_stage(paths: Paths, source: Source, *, metadata: bool = True) -> tuple[Document | None, Rejected | None]:
+    """(document, None), or (None, the rejection naming the stage that failed). ``metadata``:
+    see :func:`extract_document`."""
     stage = "ingest"
     try:
         doc = read_document(paths, source)
         stage = "extract"
-        return extract_document(doc), None
+        return extract_document(doc, metadata=metadata), None
     except PageError as exc:
         return None, rejection(source, stage, exc)
     except _CORPUS_FAULTS:
@@ -355,7 +356,7 @@ def index_lines(
 
             items = tqdm(sources, unit="page", desc="index lines")
         for source in items:
-            doc, problem = read_stage(paths, source)
+            doc, problem = read_stage(paths, source, metadata=False)
             if doc is None:
                 if rejected is not None and problem is not None:
                     rejected.append(problem)

@@ -44,9 +44,10 @@ def _check_limits(doc: Document) -> None:
         )
 
 
-def extract_document(doc: Document) -> Document:
-    """Fill doc.lines (and for HTML doc.html_meta and doc.meta_candidates); doc.raw_text becomes
-    the visible text."""
+def extract_document(doc: Document, *, metadata: bool = True) -> Document:
+    """Fill doc.lines (and for HTML doc.html_meta and, unless ``metadata`` is False,
+    doc.meta_candidates); doc.raw_text becomes the visible text. The line-index pass needs only
+    the lines, so it skips the candidates (a second walk of the tree per page)."""
     if doc.format == "html":
         from builders.extract.html import extract_blocks, meta_tags, parse
         from builders.extract.metadata import metadata_candidates
@@ -57,7 +58,7 @@ def extract_document(doc: Document) -> Document:
             tree = parse(doc.html)
             blocks = extract_blocks(tree)
             doc.html_meta = meta_tags(tree)
-            if not doc.meta_candidates:  # one parse for the blocks and the candidates
+            if metadata and not doc.meta_candidates:  # one parse for the blocks and the candidates
                 doc.meta_candidates = metadata_candidates(tree)
         except PageError as exc:
             raise PageError(f"{doc.source.file}: {exc}") from exc

@@ -30,7 +30,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from builders.record import Document, MetaCandidate
+from builders.record import MetaCandidate
 
 # Elements whose text is never shown (head is read separately for <title> and meta).
 INVISIBLE = frozenset(
@@ -342,14 +342,4 @@ def metadata_candidates(page: str | LexborHTMLParser) -> list[MetaCandidate]:
     return out
 
 
-
-
-def add_metadata_candidates(doc: Document) -> Document:
-    """The extract step for metadata: fills ``doc.meta_candidates`` of an HTML page (plain-text
-    pages have none; their metadata comes from the labelled lines)."""
-    if doc.html is not None and not doc.meta_candidates:
-        doc.meta_candidates = metadata_candidates(doc.html)
-    return doc
-
-
-__all__ = ["add_metadata_candidates", "metadata_candidates"]
+__all__ = ["metadata_candidates"]

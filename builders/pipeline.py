@@ -59,7 +59,7 @@ from builders.export.card import write_card
 from builders.export.croissant import write_croissant
 from builders.export.manifest import DATASET, build_manifest, write_manifest
 from builders.export.parquet import parquet_writer
-from builders.export.rows import document_row, line_rows, paragraph_rows
+from builders.export.rows import config_rows
 from builders.export.versioning import check_release
 from builders.extract import extract_document
 from builders.ingest import read_document
@@ -294,11 +294,7 @@ def _process(ctx: _Context, source: Source, stage: _Stage) -> Processed:
     doc.split, doc.split_rule = "train", "hash"
     gold = load_gold(ctx.paths.curated, doc.id, len(doc.lines), [line.raw for line in doc.lines])
     gold_label: Callable[[int], str | None] = gold.label_of if gold else (lambda _n: None)
-    encoded = {
-        "documents": encode_rows("documents", [document_row(doc)]),
-        "paragraphs": encode_rows("paragraphs", paragraph_rows(doc)),
-        "lines": encode_rows("lines", line_rows(doc, gold_label)),
-    }
+    encoded = {c: encode_rows(c, r) for c, r in config_rows(doc, gold_label).items()}
     # Arrow tables travel between processes far cheaper than lists of dicts.
     rows = {c: pa.Table.from_pylist(r, schema=_arrow_schema(c)) for c, r in encoded.items()}
     t3 = time.perf_counter()

@@ -110,6 +110,7 @@ class Repair:
     line: int
     before: str
     after: str
+    method: str  # the step that made it: text-rules, spin-lexicon, keyword-stuffing
 
 
 @dataclass

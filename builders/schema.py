@@ -5,16 +5,23 @@ file) are *derived* from the JSON Schema, using two annotations the JSON Schema 
 lacks:
 
 * ``x-hf-dtype`` on numbers: the Arrow width (``int32``, ``int64``, ``float32``, ``float64``);
-* ``x-hf-class-label`` on integers: the ClassLabel names, either inline or
-  ``{"$names": "topics.yaml"}`` to take the ids of the topic taxonomy (append-only).
-
-Class-label integers get their ``minimum``/``maximum`` from the names, so validation and
-Features cannot disagree about the range.
+  on strings: a temporal Arrow type (``timestamp[ms, tz=+08:00]``, ``date32``). The JSON form
+  of such a value (what the schema validates, what JSON Lines would hold) is its ISO 8601
+  string; the row builders and Arrow hand over ``datetime`` / ``date`` objects, which
+  :func:`json_form` turns into that string before validation;
+* ``x-enum: {"$names": "topics.yaml"}`` on strings: the ``enum`` is the ids of the topic
+  taxonomy (append-only), so the taxonomy file stays the one list of topics;
+* ``x-hf-class-label`` on integers: ClassLabel names, inline or ``{"$names": "topics.yaml"}``.
+  No column uses it since data version 1.0.0: labels are strings with an ``enum`` (readable
+  by name in pandas, DuckDB, Polars and the Hub viewer; Parquet's dictionary encoding stores
+  them as small integers anyway). Class-label integers get their ``minimum``/``maximum`` from
+  the names, so validation and Features cannot disagree about the range.
 """
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from collections.abc import Iterator, Mapping
 from functools import cache
@@ -28,7 +35,8 @@ import yaml
 from builders.config import default_paths
 from builders.record import BuildError
 
-CONFIGS = ("documents", "paragraphs", "lines")
+# Every config of the dataset: one ``schema/<config>.schema.json`` and one ``data/<config>/`` each.
+CONFIGS = ("documents", "paragraphs", "lines", "repairs")
 
 
 def schema_dir() -> Path:
@@ -55,10 +63,17 @@ def _resolve_names(spec: Any, root: Path) -> list[str]:
     raise ValueError(f"unsupported x-hf-class-label value: {spec!r}")
 
 
+def _types(node: Mapping[str, Any]) -> list[str]:
+    kind = node.get("type", [])
+    return list(kind) if isinstance(kind, list) else [kind]
+
+
 def _resolve(node: Any, root: Path) -> Any:
     """Copy of a schema node with class-label names resolved and their range filled in."""
     if isinstance(node, dict):
         out = {k: _resolve(v, root) for k, v in node.items()}
+        if "x-enum" in out:
+            out["enum"] = _resolve_names(node["x-enum"], root) + ([None] if "null" in _types(node) else [])
         if "x-hf-class-label" in out:
             names = _resolve_names(node["x-hf-class-label"], root)
             out["x-hf-class-label"] = names
@@ -90,7 +105,7 @@ def _feature(node: Mapping[str, Any]) -> Any:
     if "x-hf-class-label" in node:
         return datasets.ClassLabel(names=list(node["x-hf-class-label"]))
     if kind == "string":
-        return datasets.Value("string")
+        return datasets.Value(node.get("x-hf-dtype", "string"))
     if kind == "integer":
         return datasets.Value(node.get("x-hf-dtype", "int64"))
     if kind == "number":
@@ -111,11 +126,26 @@ def features(config: str, schema_root: Path | None = None) -> datasets.Features:
 
 
 def class_names(config: str, column: str, schema_root: Path | None = None) -> list[str]:
-    """ClassLabel names of a top-level column (or of the items of a list column)."""
+    """The label names of a top-level column (or of the items of a list column), in schema
+    order: its ``enum`` (null left out), or its ClassLabel names."""
     node = load_schema(config, schema_root)["properties"][column]
     if node.get("type") == "array":
         node = node["items"]
-    return list(node["x-hf-class-label"])
+    if "x-hf-class-label" in node:
+        return list(node["x-hf-class-label"])
+    return [str(v) for v in node["enum"] if v is not None]
+
+
+def json_form(value: Any) -> Any:
+    """A row as JSON would hold it: ``datetime`` / ``date`` values (temporal columns, as built
+    and as read back from Arrow) become ISO 8601 strings, the form the JSON Schema describes."""
+    if isinstance(value, dict):
+        return {k: json_form(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_form(v) for v in value]
+    if isinstance(value, dt.date):  # datetime is a date subclass
+        return value.isoformat()
+    return value
 
 
 @cache
@@ -126,7 +156,7 @@ def _validator(config: str, schema_root: Path | None) -> jsonschema.protocols.Va
 
 def record_errors(config: str, record: Mapping[str, Any], schema_root: Path | None = None) -> Iterator[str]:
     """Human-readable schema violations of one record: ``field.path: message``."""
-    for err in sorted(_validator(config, schema_root).iter_errors(record), key=lambda e: list(e.path)):
+    for err in sorted(_validator(config, schema_root).iter_errors(json_form(record)), key=lambda e: list(e.path)):
         where = ".".join(str(p) for p in err.absolute_path) or "(record)"
         yield f"{where}: {err.message}"
 

@@ -50,14 +50,16 @@ def test_schema_violation_fails_build_and_keeps_previous_output(
     out = tmp_path / "out"
     pipeline.build(out)
     before = tree_digest(out)
-    original = pipeline.document_row
+    from builders.export import rows as row_builders
+
+    original = row_builders.document_row
 
     def broken(doc):  # a stage that writes an invalid date
         row = original(doc)
         row["published_at"] = "yesterday afternoon"
         return row
 
-    monkeypatch.setattr(pipeline, "document_row", broken)
+    monkeypatch.setattr(row_builders, "document_row", broken)
     with pytest.raises(BuildError) as err:
         pipeline.build(out)
     message = str(err.value)

@@ -55,7 +55,7 @@ def test_the_garbled_runs_of_the_traditional_seed_are_gone(built_dataset: Path, 
     assert len(rare) >= 5
     doc = next(r for r in _rows(built_dataset, "documents") if r["id"].startswith("004_"))
     assert not (rare & set(doc["text"])), rare & set(doc["text"])
-    kinds = {r["kind"] for r in doc["repairs"]}
+    kinds = {r["kind"] for r in _rows(built_dataset, "repairs") if r["document_id"] == doc["id"]}
     assert {"pinyin-note", "gbk-realign"} <= kinds
     assert "通用算力中心" in doc["text_zh_hans"].replace("中國", "中国")
 
@@ -65,8 +65,13 @@ def test_spun_seed_flagged_restored_and_logged(built_dataset: Path) -> None:
     spun = docs["000"]
     assert spun["quality"]["is_spun"] and spun["quality"]["is_stuffed"]
     assert spun["text_spun"] and spun["text_spun"] != spun["text"]
-    restores = [r for r in spun["repairs"] if r["kind"] == "spin-restore"]
-    stuffing = [r for r in spun["repairs"] if r["kind"] == "keyword-stuffing"]
+    repairs = [r for r in _rows(built_dataset, "repairs") if r["document_id"] == spun["id"]]
+    assert spun["quality"]["repairs"] == len(repairs)
+    assert [r["repair_index"] for r in repairs] == list(range(len(repairs)))
+    restores = [r for r in repairs if r["kind"] == "spin-restore"]
+    stuffing = [r for r in repairs if r["kind"] == "keyword-stuffing"]
+    assert {r["method"] for r in restores} == {"spin-lexicon"}
+    assert {r["method"] for r in stuffing} == {"keyword-stuffing"}
     assert len(restores) > 50 and len(stuffing) >= 5
     # spinner forms are gone from the restored text, present in the spun original
     for spun_form, original in (("家养智能", "人工智能"), ("大模子", "大模型")):

@@ -27,8 +27,8 @@ def test_cli_validate_reports_a_broken_record(built_dataset: Path, tmp_path: Pat
     path = next((copy / "data" / "lines").glob("train-*.parquet"))
     table = pq.read_table(path)
     labels = table.column("label").to_pylist()
-    labels[0] = 9  # outside the ClassLabel range
-    table = table.set_column(table.schema.get_field_index("label"), table.schema.field("label"), pa.array(labels, pa.int64()))
+    labels[0] = "sports"  # not one of the line labels
+    table = table.set_column(table.schema.get_field_index("label"), table.schema.field("label"), pa.array(labels, pa.string()))
     pq.write_table(table, path)
     assert main(["validate", "--dataset", str(copy)]) == 1
     err = capsys.readouterr().err

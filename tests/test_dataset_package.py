@@ -37,7 +37,8 @@ def test_card_front_matter(built_dataset: Path) -> None:
     ):
         assert meta.get(key), key
     assert meta["language"] == ["zh"]
-    assert meta["license"] == "other" and "publishers" in meta["license_details"]
+    assert meta["license"] == "other" and meta["license_link"] == "LICENSE.md"
+    assert (built_dataset / meta["license_link"]).is_file()
     configs = {c["config_name"]: c for c in meta["configs"]}
     assert set(configs) == set(CONFIGS)
     assert configs["documents"].get("default") is True
@@ -62,10 +63,11 @@ def test_load_dataset_every_config_and_split(built_dataset: Path, config: str) -
 @pytest.mark.parametrize("config", CONFIGS)
 def test_parquet_schema_and_classlabels_survive_download(built_dataset: Path, config: str, tmp_path: Path) -> None:
     expected = features(config)
+    stamps = []
     for path in parquet_files(built_dataset, config).values():
         table = pq.read_table(path)
         assert table.schema.equals(expected.arrow_schema, check_metadata=False)
-        # the `huggingface` metadata (Features with ClassLabel names) is stored in the file
+        # the `huggingface` metadata (the exact Features, timestamp zone included) is stored in the file
         assert table.schema.metadata[b"huggingface"] == expected.arrow_schema.metadata[b"huggingface"]
         meta = pq.read_metadata(path)
         # content-defined chunking and the page index are written
@@ -74,8 +76,11 @@ def test_parquet_schema_and_classlabels_survive_download(built_dataset: Path, co
         downloaded.write_bytes(path.read_bytes())
         ds = datasets.Dataset.from_parquet(str(downloaded))
         assert ds.features == expected
-    if config == "lines":
-        assert ds.features["label"].names == ["content", "boilerplate", "spam"]
+        if config == "documents":
+            assert ds.features["published_at"] == datasets.Value("timestamp[ms, tz=+08:00]")
+            stamps += [s for s in ds["published_at"] if s is not None]
+    if config == "documents":  # time-zone-aware datetimes come back, not strings
+        assert stamps and all(s.utcoffset() is not None for s in stamps)
 
 
 def test_manifest_lists_every_file_with_sha256(built_dataset: Path) -> None:

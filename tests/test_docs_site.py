@@ -25,6 +25,7 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from builders.publish.site import build_site
+from builders.schema import class_names
 
 REPO = Path(__file__).resolve().parent.parent
 # Screenshots for a person to look at stay outside the repository.
@@ -115,7 +116,7 @@ def _injection_document() -> Any:
         format="text",
         raw_text="\n".join(raw_lines),
         lines=lines,
-        repairs=[Repair("html-tag", 3, PAYLOADS[1], "")],
+        repairs=[Repair("html-tag", 3, PAYLOADS[1], "", "text-rules")],
         title=Field(f"标题 {PAYLOADS[0]} {PAYLOADS[3]}", "test"),
         published_at=Field("2024-11-07T08:00:00+08:00", "test"),
         publisher=Field(f"出版 {PAYLOADS[1]}", "test"),
@@ -158,15 +159,12 @@ def write_dataset(docs: list[Any], out: Path) -> Path:
     """A dataset folder written exactly as export does (validated rows, Features, card)."""
     from builders.export.card import write_card
     from builders.export.parquet import encode_rows, to_table, write_parquet
-    from builders.export.rows import document_row, line_rows, paragraph_rows
+    from builders.export.rows import config_rows
+    from builders.schema import CONFIGS
 
-    makers = {
-        "documents": lambda d: [document_row(d)],
-        "paragraphs": paragraph_rows,
-        "lines": lambda d: line_rows(d, lambda _n: None),
-    }
-    for config, make in makers.items():
-        rows = [r for d in docs for r in make(d)]
+    per_doc = [config_rows(d, lambda _n: None) for d in docs]
+    for config in CONFIGS:
+        rows = [r for made in per_doc for r in made[config]]
         write_parquet(
             to_table(config, encode_rows(config, rows)),
             out / "data" / config / "train-00000-of-00001.parquet",
@@ -359,20 +357,13 @@ def _table(site: Path, table_id: str) -> list[list[str]]:
 
 def test_statistics_equal_independent_figures(site: Path, dataset: Path) -> None:
     """Every figure on the statistics page, recomputed from the Parquet files with DuckDB."""
-    import pyarrow.parquet as pq
 
-    meta = pq.read_schema(next((dataset / "data" / "documents").glob("*.parquet"))).metadata[b"huggingface"]
-    feats = json.loads(meta)["info"]["features"]
-    script_names = feats["script"]["names"]
-    topic_names = feats["topics"]["feature"]["names"]
-    lines_meta = json.loads(
-        pq.read_schema(next((dataset / "data" / "lines").glob("*.parquet"))).metadata[b"huggingface"]
-    )
-    label_names = lines_meta["info"]["features"]["label"]["names"]
+    topic_names = class_names("documents", "topics")
+    label_names = class_names("lines", "label")
 
     docs = _parquet_sql(dataset, "documents", "SELECT count(*), sum(length(text)) FROM t")[0]
     paras = _parquet_sql(dataset, "paragraphs", "SELECT count(*) FROM t")[0][0]
-    lines = _parquet_sql(dataset, "lines", "SELECT count(*), count(*) FILTER (WHERE label <> 0) FROM t")[0]
+    lines = _parquet_sql(dataset, "lines", "SELECT count(*), count(*) FILTER (WHERE label <> 'content') FROM t")[0]
     overview = dict((r[0], r[1]) for r in _table(site, "stats-overview"))
     assert int(overview["documents"]) == docs[0]
     assert int(overview["paragraphs"]) == paras
@@ -389,7 +380,7 @@ def test_statistics_equal_independent_figures(site: Path, dataset: Path) -> None
     assert {tuple(r) for r in _table(site, "stats-per-split")} == expected
 
     per_script = {
-        (script_names[s], str(n), str(p), str(c))
+        (s, str(n), str(p), str(c))
         for s, n, p, c in _parquet_sql(
             dataset,
             "documents",
@@ -402,7 +393,7 @@ def test_statistics_equal_independent_figures(site: Path, dataset: Path) -> None
     for split, s, n in _parquet_sql(
         dataset, "paragraphs", "SELECT split, script, count(*) FROM t GROUP BY ALL"
     ):
-        assert any(r[:4] == ("paragraphs", split, script_names[s], str(n)) for r in by_script)
+        assert any(r[:4] == ("paragraphs", split, s, str(n)) for r in by_script)
 
     topic_counts = dict(
         _parquet_sql(
@@ -410,16 +401,16 @@ def test_statistics_equal_independent_figures(site: Path, dataset: Path) -> None
         )
     )
     shown = {r[0]: int(r[3]) for r in _table(site, "stats-topics")}
-    assert shown == {name: topic_counts.get(i, 0) for i, name in enumerate(topic_names)}
+    assert shown == {name: topic_counts.get(name, 0) for name in topic_names}
 
     labels = dict(_parquet_sql(dataset, "lines", "SELECT label, count(*) FROM t GROUP BY label"))
     assert {r[0]: int(r[1]) for r in _table(site, "stats-line-labels")} == {
-        n: labels.get(i, 0) for i, n in enumerate(label_names)
+        n: labels.get(n, 0) for n in label_names
     }
     reasons = {
-        f"{label_names[lab]}:{reason}": n
+        f"{lab}:{reason}": n
         for lab, reason, n in _parquet_sql(
-            dataset, "lines", "SELECT label, reason, count(*) FROM t WHERE label <> 0 GROUP BY ALL"
+            dataset, "lines", "SELECT label, reason, count(*) FROM t WHERE label <> 'content' GROUP BY ALL"
         )
     }
     assert {r[0]: int(r[1]) for r in _table(site, "stats-removed-reasons")} == reasons
@@ -434,13 +425,7 @@ def test_statistics_equal_independent_figures(site: Path, dataset: Path) -> None
         zip(["spun", "stuffed", "with_near_duplicates"], flags, strict=True)
     )
 
-    repairs = dict(
-        _parquet_sql(
-            dataset,
-            "documents",
-            "SELECT r.kind, count(*) FROM (SELECT unnest(repairs) AS r FROM t) GROUP BY ALL",
-        )
-    )
+    repairs = dict(_parquet_sql(dataset, "repairs", "SELECT kind, count(*) FROM t GROUP BY ALL"))
     if repairs:
         assert {r[0]: int(r[1]) for r in _table(site, "stats-repairs")} == repairs
 
@@ -565,7 +550,7 @@ def test_document_browser_shows_every_title(site: Path, dataset: Path, browser: 
         expected = _parquet_sql(
             dataset,
             "lines",
-            f"SELECT count(*), count(*) FILTER (WHERE label <> 0) FROM t WHERE document_id = '{doc_id}'",
+            f"SELECT count(*), count(*) FILTER (WHERE label <> 'content') FROM t WHERE document_id = '{doc_id}'",
         )[0]
         assert raw.count() == expected[0]
         assert page.locator("#doc-raw-page tr.zh-line:not(.zh-content) .zh-mark").count() == expected[1]

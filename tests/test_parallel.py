@@ -58,7 +58,7 @@ def test_generated_crawl_exercises_near_duplicates(single: Path) -> None:
     docs = [r for p in (single / "data" / "documents").glob("*.parquet") for r in pq.read_table(p).to_pylist()]
     assert len(docs) == PAGES
     assert any(d["quality"]["near_duplicate_ids"] for d in docs), "no re-posts found: the test would prove little"
-    assert {d["script"] for d in docs} == {0, 1} or len({d["script"] for d in docs}) >= 2
+    assert len({d["script"] for d in docs}) >= 2
 
 
 def test_out_of_order_executor_is_refused(crawl: Path, tmp_path: Path) -> None:

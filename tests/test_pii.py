@@ -319,7 +319,9 @@ def test_built_dataset_masks_logs_and_counts(corpus_copy: Path, tmp_path: Path) 
     assert "<phone>" in doc["text"] and "<email>" in doc["text"]
     assert doc["text_zh_hans"].count("<phone>") == doc["text_zh_hant"].count("<phone>") == doc["text"].count("<phone>")
     assert "13800000000元" in doc["text"] and "13.8%" in doc["text"]
-    logged = Counter(r["kind"] for r in doc["repairs"] if r["kind"].startswith("pii-"))
+    repairs = [r for p in parquet_files(out, "repairs").values() for r in pq.read_table(p).to_pylist()]
+    logged = Counter(r["kind"] for r in repairs if r["document_id"] == doc["id"] and r["kind"].startswith("pii-"))
+    assert {r["method"] for r in repairs if r["kind"].startswith("pii-")} == {"pii-mask"}
     quality = doc["quality"]
     assert logged == Counter({"pii-email": 3, "pii-phone": 2})
     assert {k: quality[f"pii_{k}"] for k in ("email", "phone", "id", "ip")} == {

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from builders.schema import class_names
 from builders.stats import parquet_files
 from builders.textscript.convert import get_converter
 
@@ -47,16 +46,15 @@ def test_every_converted_field_is_a_fixed_point(built_dataset: Path) -> None:
 
 
 def test_seed_scripts_and_evidence(built_dataset: Path) -> None:
-    names = class_names("documents", "script")
     rows = {r["id"]: r for r in _rows(built_dataset, "documents")}
-    hant = [i for i, r in rows.items() if names[r["script"]] == "Hant"]
-    hans = [i for i, r in rows.items() if names[r["script"]] == "Hans"]
+    hant = [i for i, r in rows.items() if r["script"] == "Hant"]
+    hans = [i for i, r in rows.items() if r["script"] == "Hans"]
     assert [i.split("_")[0] for i in hant] == ["004"]
     assert sorted(i.split("_")[0] for i in hans) == ["000", "001", "002", "003"]
     for row in rows.values():
         ev = row["script_evidence"]
         assert ev["han_chars"] > 500
-        if names[row["script"]] == "Hant":
+        if row["script"] == "Hant":
             assert ev["t2s_changed_share"] > 20 * max(ev["s2t_changed_share"], 1e-3)
         else:
             assert ev["s2t_changed_share"] > 20 * max(ev["t2s_changed_share"], 1e-3)
@@ -65,7 +63,7 @@ def test_seed_scripts_and_evidence(built_dataset: Path) -> None:
         # The form of the document's own script differs from the original text only where the
         # original strays from its script: the Traditional seed was machine-converted from
         # Simplified and keeps 后/于/采/游 where Taiwan usage writes 後/於/採/遊 (1.5% of characters).
-        own = row["text_zh_hant"] if names[row["script"]] == "Hant" else row["text_zh_hans"]
+        own = row["text_zh_hant"] if row["script"] == "Hant" else row["text_zh_hans"]
         assert len(own) == len(row["text"])
         changed = sum(a != b for a, b in zip(own, row["text"], strict=True))
         assert changed / len(own) < 0.03, (row["id"], changed)
@@ -77,11 +75,10 @@ def test_document_values_equal_those_of_the_whole_text(built_dataset: Path) -> N
     from builders.enrich.script import hant_form, identify_script
 
     conv = get_converter()
-    names = class_names("documents", "script")
     rows = list(_rows(built_dataset, "documents"))
     for row in rows:
         assert row["text_zh_hans"] == conv.to_hans(row["text"]), row["id"]
-        assert row["text_zh_hant"] == hant_form(conv, row["text"], names[row["script"]]), row["id"]
+        assert row["text_zh_hant"] == hant_form(conv, row["text"], row["script"]), row["id"]
         script, evidence = identify_script(row["text"])
-        assert (names[row["script"]], evidence) == (script, row["script_evidence"]), row["id"]
+        assert (row["script"], evidence) == (script, row["script_evidence"]), row["id"]
     assert len(rows) == 5

@@ -310,7 +310,7 @@ class Masker:
     def __call__(self, text: str, line_no: int, count_kept: bool = False) -> str:
         result = mask(text)
         for kind, value_shape in result.masks:
-            self.repairs.append(Repair(KIND[kind], line_no, value_shape, PLACEHOLDER[kind]))
+            self.repairs.append(Repair(KIND[kind], line_no, value_shape, PLACEHOLDER[kind], "pii-mask"))
             self.counts[kind] += 1
         if count_kept:
             for kind in result.kept:

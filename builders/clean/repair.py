@@ -717,7 +717,7 @@ def repair_line(text: str, line_no: int, context: str | None = None) -> tuple[st
         fixed, changes = _repair_text(text)
     else:
         fixed, changes = _repair_text.__wrapped__(text)
-    return fixed, [Repair(kind, line_no, before, after) for kind, before, after in changes]
+    return fixed, [Repair(kind, line_no, before, after, "text-rules") for kind, before, after in changes]
 
 
 # Site furniture and syndicated sentences repeat across a crawl's pages: repair each distinct

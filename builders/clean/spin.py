@@ -139,7 +139,7 @@ def restore(text: str, line_no: int) -> tuple[str, list[Repair]]:
             continue
         out.append(text[last:pos])
         out.append(entry.original)
-        repairs.append(Repair("spin-restore", line_no, entry.spun, entry.original))
+        repairs.append(Repair("spin-restore", line_no, entry.spun, entry.original, "spin-lexicon"))
         last = end
     out.append(text[last:])
     return "".join(out), repairs
@@ -342,7 +342,7 @@ def _remove(texts: list[str], hits: dict[str, list[tuple[int, int, str]]],
                 continue
             left = t[max(0, i - 1):i]
             right = t[i + len(w):i + len(w) + 1]
-            repairs.append(Repair("keyword-stuffing", numbers[k], left + w + right, left + right))
+            repairs.append(Repair("keyword-stuffing", numbers[k], left + w + right, left + right, "keyword-stuffing"))
             pieces.append(t[last:i])
             last = i + len(w)
         pieces.append(t[last:])

@@ -8,18 +8,21 @@ compiled once per config:
 * the encoder is a tree of closures built from the ``Features`` (derived from the JSON Schema,
   as before) that applies exactly the rules of ``datasets.features.encode_nested_example``:
   dict keys in schema order, missing keys → None, ``Value`` casts (``int``/``float``/``str``/
-  ``bool``), ``ClassLabel`` names → ids with the range check, and a list encoded element-wise
+  ``bool``), ``ClassLabel`` names → ids with the range check, ``datetime`` / ``date`` objects
+  of temporal columns handed to Arrow as they are, and a list encoded element-wise
   only when its first non-empty element changes on encoding. A value of a type other than the
   plain JSON ones (numpy scalars, tuples, ...) sends the row to ``Features.encode_example``;
 * validation compiles the same ``schema/<config>.schema.json`` (resolved by
   ``builders.schema.load_schema``) with fastjsonschema. When it rejects a row, ``jsonschema``
   validates that row again and decides: its message (config, record id, field) is the one
   raised, and a row it accepts passes. So the contract and the error messages are exactly those
-  of ``builders.schema.validate_record``; only the common, valid case is faster.
+  of ``builders.schema.validate_record``; only the common, valid case is faster. Rows with
+  temporal columns are validated in their JSON form (``builders.schema.json_form``), as there.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -27,9 +30,10 @@ from typing import Any
 import datasets
 
 from builders.record import BuildError
-from builders.schema import features, load_schema, validate_record
+from builders.schema import features, json_form, load_schema, validate_record
 
 _PLAIN = (str, int, float, bool, type(None))
+_TEMPORAL = (dt.datetime, dt.date)
 Encoder = Callable[[Any], Any]
 
 
@@ -39,7 +43,7 @@ class _NotPlain(Exception):
 
 def _is_plain(obj: Any) -> bool:
     kind = type(obj)
-    if kind in _PLAIN:
+    if kind in _PLAIN or kind in _TEMPORAL:
         return True
     if kind is list:
         return all(_is_plain(o) for o in obj)
@@ -111,6 +115,15 @@ def _compile(feature: Any) -> tuple[Encoder, bool]:
             cast = float
         elif pa.types.is_string(pa_type) or pa.types.is_large_string(pa_type) or pa.types.is_string_view(pa_type):
             cast = str
+        elif pa.types.is_timestamp(pa_type) or pa.types.is_date(pa_type):
+            # datetime / date objects go to Arrow as they are; anything else (a string) is kept
+            # too, so that validation names the field rather than the encoder failing.
+            def enc_temporal(obj: Any) -> Any:
+                if type(obj) not in _PLAIN and type(obj) not in _TEMPORAL:
+                    raise _NotPlain
+                return obj
+
+            return enc_temporal, False
         else:
             raise _NotPlain
 
@@ -133,6 +146,22 @@ def _encoder(config: str) -> Encoder:
 @cache
 def _features(config: str) -> datasets.Features:
     return features(config)
+
+
+@cache
+def _has_temporal(config: str) -> bool:
+    import pyarrow as pa
+
+    def temporal(t: pa.DataType) -> bool:
+        if pa.types.is_timestamp(t) or pa.types.is_date(t):
+            return True
+        if pa.types.is_struct(t):
+            return any(temporal(f.type) for f in t)
+        if pa.types.is_list(t) or pa.types.is_large_list(t):
+            return temporal(t.value_type)
+        return False
+
+    return any(temporal(f.type) for f in features(config).arrow_schema)
 
 
 def _strip(node: Any) -> Any:
@@ -177,7 +206,7 @@ def encode_rows(config: str, rows: Iterable[Mapping[str, Any]]) -> list[dict[str
         except (ValueError, KeyError, TypeError) as exc:
             raise BuildError(f"{config} record {_record_id(row)!r} cannot be encoded: {exc}") from exc
         try:
-            validate(enc)
+            validate(json_form(enc) if _has_temporal(config) else enc)
         except fastjsonschema.JsonSchemaException:
             # jsonschema decides, and words the error exactly as the rest of the builders do.
             validate_record(config, enc, _record_id(row))

@@ -1,28 +1,37 @@
-"""The dataset card (``README.md`` of the Hub repository): YAML front matter generated from the
-written files, and prose that answers the Datasheets-for-Datasets questions.
+"""The dataset card (``README.md`` of the Hub repository) and the terms beside it (``LICENSE.md``).
 
-Only figures from :func:`builders.stats.compute_stats` (read back from Parquet) and escaped
-corpus text go into it.
+The card follows the sections of the Hub's dataset card template (the one bundled with
+``huggingface_hub``; a test checks every heading), its YAML is a ``DatasetCardData`` (gated
+access with the terms, ``license: other`` with ``license_name`` and ``license_link`` to the
+``LICENSE.md`` written next to it), and its prose is generated from the build: figures come
+from :func:`builders.stats.compute_stats` and from the written Parquet files, corpus text is
+escaped with :func:`builders.export.escape.md_inline`. Links point into the Hub folder or, as
+absolute URLs, into the source repository at the release's tag.
 """
 
 from __future__ import annotations
 
 import heapq
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import datasets
 import pyarrow.parquet as pq
-import yaml
+from huggingface_hub import DatasetCard, DatasetCardData
 
 from builders.annotate.entities import default_gazetteer
 from builders.config import REPO_ROOT, dataset_version, section
+from builders.export.citation import apa, bibtex, hub_url
+from builders.export.croissant import date_published, read_changelog
 from builders.export.escape import md_inline
-from builders.schema import CONFIGS, features
+from builders.schema import CONFIGS, class_names, features
 from builders.stats import compute_stats, iter_rows, parquet_files
 
 DEFAULT_CONFIG = "documents"
+CARD = "README.md"
+LICENCE = "LICENSE.md"
 
 
 def _size_category(n: int) -> str:
@@ -32,11 +41,113 @@ def _size_category(n: int) -> str:
     return "1M<n<10M"
 
 
+def _source_link(path: str, version: str) -> str:
+    """Absolute URL of a file or folder of the source repository at the release's tag."""
+    cfg = section("dataset")
+    tag = f"{section('release').get('tag_prefix', 'v')}{version}"
+    kind = "tree" if path.endswith("/") else "blob"
+    return f"{str(cfg['repository']).rstrip('/')}/{kind}/{tag}/{path.rstrip('/')}"
+
+
+def _contact() -> str:
+    cfg = section("dataset")
+    email = cfg.get("contact_email")
+    where = f"the [discussions of the Hub repository]({cfg['contact']})"
+    return f"{where} or e-mail <{email}>" if email else where
+
+
+# --- terms ------------------------------------------------------------------------------------
+
+
+def terms() -> list[str]:
+    """The conditions of use, one sentence each: the gate's prompt and LICENSE.md both list them."""
+    cfg = section("dataset")
+    return [
+        "Use the dataset for non-commercial research and teaching only.",
+        "Do not redistribute the article text (titles, texts, paragraphs, raw lines, extractive "
+        "summaries, script conversions, repair logs), in whole or in substantial part; share "
+        "document ids and the code instead. Quoting short excerpts in publications is fine.",
+        "Copyright in every article remains with its publisher; these terms grant no licence to "
+        "the text. Respect the publishers' rights and the law where you are.",
+        "When a later release withdraws a document, delete it from your copies.",
+        f"Rights holders who want a document removed: write to {_contact_plain()}; it is removed "
+        f"from the next release. Curated annotations and code are under {cfg['own_licence']}.",
+    ]
+
+
+def _contact_plain() -> str:
+    cfg = section("dataset")
+    email = cfg.get("contact_email")
+    return f"{cfg['contact']}" + (f" or {email}" if email else "")
+
+
+def gate() -> dict[str, Any]:
+    """``extra_gated_*`` card metadata: the Hub asks for these fields and the agreement before
+    it lets anyone download the files."""
+    cfg = section("dataset")
+    prompt = (
+        f"{cfg['pretty_name']} redistributes news articles whose copyright remains with their "
+        f"publishers, for research. By requesting access you agree to the terms in {LICENCE}:\n"
+        + "\n".join(f"- {t}" for t in terms())
+    )
+    return {
+        "extra_gated_heading": f"Accept the terms of {cfg['pretty_name']}",
+        "extra_gated_prompt": prompt,
+        "extra_gated_fields": {
+            "Name": "text",
+            "Affiliation": "text",
+            "Country": "country",
+            "Intended use": {
+                "type": "select",
+                "options": ["Research", "Teaching", {"label": "Other", "value": "other"}],
+            },
+            "I will use the dataset for non-commercial research or teaching only": "checkbox",
+            "I will not redistribute the article text": "checkbox",
+        },
+        "extra_gated_button_content": "Agree and request access",
+    }
+
+
+def licence_text(version: str) -> str:
+    """``LICENSE.md`` of the Hub folder: what is whose, and the terms of use."""
+    cfg = section("dataset")
+    own = f"[{cfg['own_licence']}]({cfg['own_licence_url']})"
+    bullets = "\n".join(f"{i}. {t}" for i, t in enumerate(terms(), 1))
+    return f"""# Terms of use of {cfg['pretty_name']}, version {version}
+
+`license: other` in the dataset card, `license_name: {cfg['licence_name']}`. Access on the
+Hugging Face Hub is gated: requesting it means accepting these terms.
+
+## What is whose
+
+| part of the dataset | columns | rights and licence |
+|---|---|---|
+| Article text | `documents`: `title*`, `text*` (`text_spun` included); `paragraphs`: `text*`; `lines.raw_text`; `repairs.before` / `after` | © its publisher (`documents.publisher`, `source.licence` per document). Redistributed for research under the terms below; no licence is granted. |
+| Automatic annotations derived from the text | zh-Hans / zh-Hant conversions, automatic summaries (sentences extracted from the article), `keywords`, `entities`, automatic `topics` and `topic_scores`, `lines.label` / `reason`, `repairs`, quality signals | Follow the text: same rights and terms as the article text they come from. |
+| Curated annotations | summaries with `provenance = curated`, `topics` where `topics_source = curated`, `lines.gold_label`, the entity gazetteer | Made by the maintainers: {own}. A curated summary describes an article; quoting it does not license the article. |
+| Schema, builders, documentation | `schema/`, `builders/`, `docs/` of the [source repository]({cfg['repository']}) | {own}. |
+| Topic codes | IPTC Media Topic codes and labels in the topic taxonomy | © IPTC, [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/). |
+
+## Terms
+
+{bullets}
+
+## Contact
+
+Questions and takedown requests: {_contact()}.
+"""
+
+
+# --- front matter -----------------------------------------------------------------------------
+
+
 def front_matter(out_dir: Path, stats: dict[str, Any]) -> dict[str, Any]:
     cfg = section("dataset")
     configs, infos = [], []
     for config in CONFIGS:
         files = parquet_files(out_dir, config)
+        if not files:
+            continue
         configs.append(
             {
                 "config_name": config,
@@ -70,14 +181,11 @@ def front_matter(out_dir: Path, stats: dict[str, Any]) -> dict[str, Any]:
     return {
         "pretty_name": cfg["pretty_name"],
         "language": ["zh"],
-        "language_details": ", ".join(scripts),
+        "language_details": scripts,
         "license": "other",
-        "license_name": "publishers-copyright",
-        "license_details": (
-            "The texts are news articles whose copyright remains with their publishers; they are "
-            "redistributed for research on text cleaning, script conversion, summarisation and topic "
-            "classification only. Annotations and code: Apache-2.0. See the Licence section."
-        ),
+        "license_name": cfg["licence_name"],
+        "license_link": LICENCE,
+        **gate(),
         "annotations_creators": ["expert-generated", "machine-generated"],
         "language_creators": ["found"],
         "multilinguality": ["monolingual"],
@@ -89,6 +197,9 @@ def front_matter(out_dir: Path, stats: dict[str, Any]) -> dict[str, Any]:
         "configs": configs,
         "dataset_info": infos,
     }
+
+
+# --- figures read from the written files ------------------------------------------------------
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> str:
@@ -103,7 +214,8 @@ def _changelog() -> str:
         return "No releases yet."
     text = path.read_text(encoding="utf-8")
     body = text.split("\n", 1)[1] if text.startswith("# ") else text
-    return body.replace("\n## ", "\n### ").strip()
+    # The changelog's "## [x.y.z]" entries sit under "### Changelog" here.
+    return body.replace("\n### ", "\n##### ").replace("\n## ", "\n#### ").strip()
 
 
 def _documents_listed() -> int:
@@ -145,18 +257,138 @@ def _rejected_count(out_dir: Path) -> int:
     if not path.is_file():
         return 0
     return len(json.loads(path.read_text(encoding="utf-8")))
+def document_facts(out_dir: Path) -> dict[str, Any]:
+    """What the card says about provenance and annotations, counted from the written files in
+    one streaming pass: publishers, publication dates, who made the summaries and topics, how
+    many raw lines have a gold label."""
+    publishers: Counter[str] = Counter()
+    precision: Counter[str] = Counter()
+    summaries: Counter[tuple[str, str, str]] = Counter()
+    topics_source: Counter[str] = Counter()
+    first = last = None
+    columns = ["publisher", "published_at", "published_at_precision", "summaries", "topics_source"]
+    for _split, row in iter_rows(out_dir, "documents", columns):
+        if row["publisher"]:
+            publishers[row["publisher"]] += 1
+        precision[row["published_at_precision"] or "unknown"] += 1
+        stamp = row["published_at"]
+        if stamp is not None:
+            first = stamp if first is None or stamp < first else first
+            last = stamp if last is None or stamp > last else last
+        for s in row["summaries"]:
+            summaries[(s["provenance"], s["method"], s["method_version"])] += 1
+        topics_source["curated" if row["topics_source"] == "curated" else "automatic"] += 1
+    gold = 0
+    for path in parquet_files(out_dir, "lines").values():
+        column = pq.read_table(path, columns=["gold_label"]).column("gold_label")
+        gold += len(column) - column.null_count
+    return {
+        "publishers": publishers,
+        "precision": precision,
+        "first": first,
+        "last": last,
+        "summaries": summaries,
+        "topics_source": topics_source,
+        "gold_lines": gold,
+    }
+
+
+def _when(stamp: Any) -> str:
+    return stamp.isoformat() if stamp is not None else "—"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part} of {whole}" if whole else "0"
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def usage_examples(repo: str, version: str) -> str:
+    """The loading examples. Every ``python`` block that does not call ``load_dataset`` runs in
+    the tests against the built folder (the folder a download of the Hub repository gives)."""
+    return f'''With `datasets` (after accepting the terms on the Hub and logging in with `hf auth login`):
+
+```python
+from datasets import load_dataset
+
+docs = load_dataset("{repo}", "documents", revision="v{version}")
+repairs = load_dataset("{repo}", "repairs", split="train")
+print(docs["train"][0]["script"], docs["train"][0]["topics"], docs["train"][0]["published_at"])
+```
+
+Outside `datasets`, download the files once
+(`hf download {repo} --repo-type dataset --revision v{version} --local-dir {repo.split("/")[-1]}`)
+and read the Parquet files from that folder. Labels are strings and `published_at` is a
+timestamp with time zone in every tool:
+
+```python
+# pandas
+import pandas as pd
+
+docs = pd.read_parquet("data/documents", columns=["id", "script", "topics", "published_at"])
+print(docs.sort_values("id").to_string())
+print(docs["published_at"].dtype)
+lines = pd.read_parquet("data/lines", columns=["label", "reason"])
+print(lines.groupby(["label", "reason"]).size().sort_values(ascending=False).head(5))
+```
+
+```python
+# DuckDB: TIMESTAMPTZ values print in the session's time zone
+import duckdb
+
+duckdb.sql("SET TimeZone = 'Asia/Shanghai'")
+duckdb.sql("""
+    SELECT script, count(*) AS documents, min(published_at) AS first, max(published_at) AS last
+    FROM 'data/documents/*.parquet' GROUP BY script ORDER BY script
+""").show()
+duckdb.sql("""
+    SELECT kind, method, count(*) AS repairs FROM 'data/repairs/*.parquet'
+    GROUP BY ALL ORDER BY repairs DESC, kind LIMIT 5
+""").show()
+```
+
+```python
+# pyarrow
+import pyarrow.dataset as ds
+
+lines = ds.dataset("data/lines", format="parquet")
+spam = lines.to_table(columns=["document_id", "line_number", "label", "reason"], filter=ds.field("label") == "spam")
+print(spam.to_pylist()[:3])
+docs = ds.dataset("data/documents", format="parquet").to_table(columns=["id", "published_at"])
+print(docs.schema.field("published_at").type, docs.column("published_at").to_pylist()[:3])
+```'''
+
+
+def personal_and_sensitive_information(stats: dict[str, Any]) -> str:
+    """The body of the template's "Personal and Sensitive Information" section: what was masked,
+    with this build's figures (:func:`personal_information`)."""
+    return personal_information(stats)
 
 
 def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
     cfg = section("dataset")
-    split_rows = []
-    for config, per in stats["per_split"].items():
-        for split, entry in per.items():
-            split_rows.append([f"`{config}`", split, entry["rows"], entry["chars"]])
+    release = section("release")
+    version = dataset_version()
+    published = date_published(version, read_changelog())
+    creator = str(release["creator"]["name"])
+    repo = str(cfg["hub_repo"])
+    facts = document_facts(out_dir)
+    docs_n = stats["documents"]
+
+    split_rows = [
+        [f"`{config}`", split, entry["rows"], entry["chars"]]
+        for config, per in stats["per_split"].items()
+        for split, entry in per.items()
+    ]
+    repair_rows_by_split = {
+        split: pq.read_metadata(path).num_rows for split, path in parquet_files(out_dir, "repairs").items()
+    }
+    split_rows += [["`repairs`", split, n, "—"] for split, n in repair_rows_by_split.items()]
     script_rows = [[s, e["documents"], e["paragraphs"], e["chars"]] for s, e in stats["per_script"].items()]
     listed, total = _listed_documents(out_dir)
     doc_rows = [
-        [f"`{row['id']}`", split, md_inline(row["title"]), md_inline(row["publisher"]), md_inline(row["published_at"])]
+        [f"`{row['id']}`", split, md_inline(row["title"]), md_inline(row["publisher"]), _when(row["published_at"])]
         for split, row in listed
     ]
     more = (
@@ -168,10 +400,34 @@ def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
     entity_rows = _entity_rows(stats)
     reason_rows = [[f"`{k}`", v] for k, v in stats["removed_reasons"].items()]
     repair_rows = [[f"`{k}`", v] for k, v in stats["repairs"].items()]
-    pii_section = personal_information(stats)
-    version = dataset_version()
+    label_rows = [
+        ["`documents.script`, `paragraphs.script`", ", ".join(f"`{n}`" for n in class_names("documents", "script"))],
+        ["`lines.label`, `lines.gold_label`", ", ".join(f"`{n}`" for n in class_names("lines", "label"))],
+        ["`documents.topics`, `topic_scores.topic`", "the topic ids of the table under Annotations"],
+        ["`documents.published_at_precision`", ", ".join(f"`{n}`" for n in class_names("documents", "published_at_precision"))],
+    ]
+    publishers = facts["publishers"]
+    publisher_list = ", ".join(
+        f"{md_inline(name)} ({n})" for name, n in sorted(publishers.items(), key=lambda kv: (-kv[1], kv[0]))[:20]
+    )
+    more_publishers = f" and {len(publishers) - 20} more" if len(publishers) > 20 else ""
+    dated = docs_n - facts["precision"].get("unknown", 0)
+    unnamed = docs_n - sum(publishers.values())
+    unnamed_note = f"; {unnamed} name none" if unnamed else ""
+    date_range = (
+        f"from {_when(facts['first'])} to {_when(facts['last'])}" if facts["first"] is not None else "none known"
+    )
+    summary_rows = [
+        [prov, f"`{method}`", f"`{mv}`", n] for (prov, method, mv), n in sorted(facts["summaries"].items())
+    ]
+    curated_topics = facts["topics_source"].get("curated", 0)
+    flags = stats["flags"]
+    total_repairs = sum(stats["repairs"].values())
+    scripts_line = ", ".join(f"{e['documents']} {s}" for s, e in stats["per_script"].items())
+    own = f"[{cfg['own_licence']}]({cfg['own_licence_url']})"
+
     return f"""
-# {cfg['pretty_name']}
+# Dataset Card for {cfg['pretty_name']}
 
 A small, carefully cleaned and annotated corpus of Chinese news articles about the AI-compute
 shortage (GPUs, NVIDIA and AMD, domestic AI chips, large models), in **Simplified (zh-Hans) and
@@ -180,148 +436,259 @@ and in both scripts, metadata with the rule that produced each value, a line-by-
 what was removed from the crawled page and why, a log of every repair, summaries and topic
 labels with their provenance, and quality signals.
 
-Version **{version}** · {stats['documents']} documents · {stats['paragraphs']} paragraphs ·
-{stats['lines']} labelled raw lines · {stats['characters']} characters of clean text ·
-{_rejected_count(out_dir)} pages set aside (`rejected.json` lists each with the stage and the reason).
+Version **{version}** · {docs_n} documents · {stats['paragraphs']} paragraphs ·
+{stats['lines']} labelled raw lines · {total_repairs} logged repairs · {stats['characters']}
+characters of clean text ·
+{_rejected_count(out_dir)} pages set aside (`rejected.json` lists each with the stage and the
+reason). Access is gated: the articles' copyright stays with their publishers,
+and the [terms]({LICENCE}) allow research use without redistributing the text.
+
+## Dataset Details
+
+### Dataset Description
+
+The articles were crawled from Chinese news sites and reposting portals, then cleaned by
+rule-based builders that keep every decision reviewable: each raw line has a label and a
+reason, each change to the text is a row of the `repairs` config, each metadata value names
+the rule that produced it, and each summary and topic names its method or its human author.
+
+- **Curated by:** {creator}
+- **Funded by:** no external funding.
+- **Shared by:** {creator}
+- **Language(s) (NLP):** Chinese (`zh`), in Simplified (`zh-Hans`) and Traditional (`zh-Hant`) script; English summaries where curated.
+- **License:** other ([{LICENCE}]({LICENCE})): article text © its publishers, for research under the terms; curated annotations and code {own}; automatic annotations derived from the text follow the text.
+
+### Dataset Sources
+
+- **Repository:** [{cfg['repository']}]({cfg['repository']}) (builders, schema, raw pages, docs; tag `v{version}` built this release)
+- **Hub:** [{hub_url(cfg)}]({hub_url(cfg)})
+- **Paper:** none.
+- **Demo:** the docs site of the repository (statistics, a page per document with every removed line marked).
 
 ## Quick start
 
-```python
-from datasets import load_dataset
+{usage_examples(repo, version)}
 
-docs = load_dataset("{cfg['hub_repo']}", "documents", revision="v{version}")
-paragraphs = load_dataset("{cfg['hub_repo']}", "paragraphs")
-lines = load_dataset("{cfg['hub_repo']}", "lines")
-print(docs["train"][0]["title"], docs["train"].features["topics"].feature.names)
-```
+## Uses
 
-The Parquet files can also be read directly (`pyarrow.parquet.read_table`, pandas, DuckDB);
-they carry the `huggingface` schema metadata, so `datasets.Dataset.from_parquet` restores
-the class-label names.
+### Direct Use
 
-## Configs
+- Training and evaluating boilerplate removal on Chinese news pages (`lines`: automatic
+  `label` and `reason` for every non-blank raw line; `gold_label` written by the maintainers
+  for {facts['gold_lines']} of {stats['lines']} lines).
+- Script conversion and script identification between zh-Hans and zh-Hant (`text`,
+  `text_zh_hans`, `text_zh_hant`, `script`, `script_evidence`).
+- Summarisation of Chinese news (curated and automatic summaries with provenance) and
+  multi-label topic classification (`topics`, mapped to IPTC Media Topics).
+- Text repair: mojibake, converter notes, spun (synonym-swapped) text and keyword stuffing,
+  with every change as a `repairs` row (`before`, `after`, `kind`, `method`).
+
+### Out-of-Scope Use
+
+- Redistributing the article text, or any use that needs rights to it (commercial products,
+  republishing, training a model released for commercial use): the terms do not grant them.
+- Measuring public opinion or the news landscape: {docs_n} articles on one topic, chosen from
+  reposting sites, are not a sample of Chinese news.
+- Profiling the people named in the articles.
+- Treating automatic labels, summaries or conversions as ground truth: only the curated ones
+  were checked by people.
+
+## Dataset Structure
+
+Configs (one Parquet file per split under `data/<config>/`; the JSON Schema of every config is in
+[`schema/`]({_source_link("schema/", version)}) of the repository, and the Features are derived from it):
 
 - `documents` (default): one row per article. Clean `text` in the original script plus
-  `text_zh_hans` / `text_zh_hant`; `title`, `published_at` (ISO 8601, +08:00), `publisher`,
-  `author` and `metadata_rules`; `script` with `script_evidence`; `summaries` (all, with
-  provenance) and the best `summary_zh_hans` / `summary_zh_hant` / `summary_en`; `topics`
-  (class labels), `topic_scores`, `keywords`, `entities`; `quality`, `repairs`, `source`.
+  `text_zh_hans` / `text_zh_hant`; `title`, `published_at` (a timestamp in UTC+08:00, with
+  `published_at_precision`), `publisher`, `author` and `metadata_rules`; `script` with
+  `script_evidence`; `summaries` (all, with provenance) and the best `summary_zh_hans` /
+  `summary_zh_hant` / `summary_en`; `topics` (topic ids), `topic_scores`, `keywords`,
+  `entities`; `quality` (with the number of `repairs`), `source`.
 - `paragraphs`: one row per paragraph of clean text, both scripts, with its document and position.
 - `lines`: one row per non-blank raw line (per block of visible text for HTML pages, with its
   `location`, a CSS-like path) with its automatic `label` (content / boilerplate / spam),
   `reason` code and, where the maintainers wrote one, `gold_label`: a set for training and
   evaluating boilerplate removal on Chinese pages.
+- `repairs`: one row per change made to a document's raw text (`document_id`, `repair_index`,
+  `line`, `kind`, `before`, `after`, `method`), in the order made; join on `documents.id`.
 
-The JSON Schema of every config is in `schema/` of the source repository; the Features above are
-derived from it.
+**Labels are strings.** `script`, `label`, `topics` and the other closed lists below are stored
+as their names, not as class-label integers: pandas, DuckDB, Polars, Spark and the Hub viewer
+show them as they are, without a lookup table that only `datasets` knows about. Parquet's
+dictionary encoding stores them as small integers anyway. For integer ids in `datasets`, use
+`ds.class_encode_column("script")`.
 
-## Splits
+{_table(["column", "values"], label_rows)}
+
+`published_at` is an Arrow `timestamp[ms, tz=+08:00]`: the exact instant, shown in China /
+Hong Kong / Taiwan time. A page that gave only a day has 00:00 of that day and
+`published_at_precision = day`.
+
+### Splits
 
 {_table(["config", "split", "rows", "characters"], split_rows)}
 
 A document's split is a pure function of `sha256(salt, group key)` where the group key is the
 smallest id among the document and its near-duplicates, so splits are stable when documents are
-added and no document (or near-duplicate, or paragraph) appears in two splits. `datasets` cannot
-load a declared split with no rows: while the corpus is tiny, a split left empty by the hash is
-filled with the group whose hash lies nearest its range; such rows have
-`split_rule = "fill-empty"`. With fewer document groups than splits only non-empty splits are
-declared.
+added and no document (or near-duplicate, or paragraph, line or repair) appears in two splits.
+`datasets` cannot load a declared split with no rows: while the corpus is tiny, a split left
+empty by the hash is filled with the group whose hash lies nearest its range; such rows have
+`split_rule = "fill-empty"`.
 
-## Languages and scripts
+### Languages and scripts
 
 {_table(["script", "documents", "paragraphs", "characters"], script_rows)}
 
-Script is identified from the clean text only (removed spam lines cannot decide it) by the share
-of Han characters that OpenCC t2s and s2t would change. zh-Hans and zh-Hant forms are made with
-OpenCC (library, version and configuration recorded per row in `conversion`).
+Script is identified from the clean text only by the share of Han characters that OpenCC t2s
+and s2t would change. The zh-Hans and zh-Hant forms are made with OpenCC (library, version and
+configuration recorded per row in `conversion`).
 
-## Documents
+### Documents
 
 {_table(["id", "split", "title", "publisher", "published at"], doc_rows)}{more}
 
-## Dataset creation
+## Dataset Creation
 
-### Motivation
+### Curation Rationale
+
 Chinese web news is reposted, spun and wrapped in menus, spam and comment widgets. This dataset
 shows, on a topic of current interest, how much of a crawled page is article text, records every
 decision, and offers the text in both scripts with summaries and topics whose provenance is
-explicit. It is meant for research on cleaning, script conversion, summarisation and topic
-classification of Chinese news, and as a seed for a larger corpus built by the same builders.
+explicit. It is a seed for a larger corpus built by the same builders.
 
-### Source data and collection
-Raw pages (`corpus/raw/`) are kept byte-identical, with sha256 and licence note in
-`corpus/sources.yaml` (`zhnews add` writes both; pages from WARC crawls keep the crawl's URL and
-retrieval time). Documents whose `source` has each provenance field (null where the page came
-without it, as the seed pages did):
+### Source Data
+
+#### Data Collection and Processing
+
+Raw pages are kept byte-identical in the repository, with their sha256 and a licence note
+(`source` in every document row; `zhnews add` writes both, and pages from WARC crawls keep the
+crawl's URL and retrieval time). Documents whose `source` has each provenance field (null where
+the page came without it, as the seed pages did):
 
 {_table(["field", "documents", "of"], [[f"`source.{k}`", n, stats["documents"]] for k, n in stats["provenance"].items()])}
 
-### Preprocessing
-`ingest` (the HTTP charset a crawl recorded when it fits, strict UTF-8, or confident
-detection) → `clean` (every line labelled with a reason; repairs of converter pinyin notes,
-GBK mojibake, whitespace, stray HTML, punctuation; spun-text restoration and keyword-stuffing
-removal, each logged in `repairs`) → `enrich` (metadata with rules, script identification,
-zh-Hans/zh-Hant forms, paragraphs, near-duplicates) → `annotate` → `split` → `export` (every
-row validated against the JSON Schema before anything is published).
+The builders run `ingest` (the HTTP charset a crawl recorded when it fits, strict UTF-8, or
+confident detection) → `clean` (every line labelled with a reason; repairs of converter pinyin notes, GBK
+mojibake, whitespace, stray HTML, punctuation; spun-text restoration and keyword-stuffing
+removal) → `enrich` (metadata with rules, script identification, zh-Hans/zh-Hant forms,
+paragraphs, near-duplicates) → `annotate` → `split` → `export`, where every row is validated
+against the JSON Schema before anything is written ([method]({_source_link("docs/method.md", version)}),
+[cleaning]({_source_link("docs/cleaning.md", version)}), [repairs]({_source_link("docs/repairs.md", version)})).
 
 Lines removed, by label and reason:
 
 {_table(["label:reason", "lines"], reason_rows)}
 
-Repairs made:
+Repairs made (rows of the `repairs` config):
 
 {_table(["kind", "count"], repair_rows)}
 
-### Annotations: who made each label
+#### Who are the source data producers?
+
+News publishers and reporters, as named by the pages ({len(publishers)} publisher names over
+{docs_n} documents: {publisher_list}{more_publishers}{unnamed_note}), reposted by the sites the
+pages were crawled from. Publication times are known for {_share(dated, docs_n)} documents, {date_range}.
+
+### Annotations
+
+#### Annotation process
+
 | field | how it was made |
 |---|---|
-| `summaries` with `provenance = curated` | written by the maintainers following the annotation guideline (date and guideline version recorded) |
-| `summaries` with `provenance = automatic` | extractive methods (LEAD-3 and a graph/MMR method), method id and version per value |
+| `summaries` with `provenance = curated` | written by the maintainers following the [annotation guideline]({_source_link("docs/annotation-guideline.md", version)}) (date and guideline version recorded) |
+| `summaries` with `provenance = automatic` | extractive methods, method id and version per value |
 | `summary_zh_hant` | the zh-Hans summary converted with OpenCC |
-| `topics` | the maintainers' gold set where `topics_source = curated`, else the automatic labeler |
+| `topics` | the maintainers' gold set where `topics_source = curated` ({_share(curated_topics, docs_n)} documents), else the automatic labeler |
 | `topic_scores`, `keywords` | automatic, method id and version per value |
-| `entities` | automatic: the maintainers' gazetteer (`schema/entities.yaml`, with its provenance) matched on word boundaries |
-| `lines.gold_label` | written by the maintainers, one label per non-blank raw line |
-| `lines.label`, `lines.reason` | automatic line classifier |
+| `entities` | automatic: the maintainers' gazetteer ([`schema/entities.yaml`]({_source_link("schema/entities.yaml", version)}), with its provenance) matched on word boundaries |
+| `lines.gold_label` | written by the maintainers ({facts['gold_lines']} lines) |
+| `lines.label`, `lines.reason`, `repairs` | automatic (rules in the repository, `repairs.method` names the step) |
 
-Topic distribution:
+Summaries in this release:
+
+{_table(["provenance", "method", "version", "summaries"], summary_rows)}
+
+Topic distribution (ids map to IPTC Media Topic codes, © IPTC, CC BY 4.0;
+[taxonomy]({_source_link("docs/taxonomy.md", version)})):
 
 {_table(["topic", "documents"], topic_rows)}
 
-Topics map to IPTC Media Topic codes (CC BY 4.0, © IPTC).
-
-Entities (`entities`: companies, chips, people and AI models of the curated gazetteer
-`schema/entities.yaml`, found on word boundaries in either script), documents per entity:
+Entities (`entities`: companies, chips, people and AI models of the curated gazetteer, found on
+word boundaries in either script), documents per entity:
 
 {_table(["entity", "type", "English", "zh-Hans", "zh-Hant", "documents"], entity_rows)}
 
-{pii_section}
+#### Who are the annotators?
 
-## Considerations and limitations
+The dataset's maintainers ({creator}) wrote the curated summaries, topics and gold line labels;
+everything else is made by the builders' rules and extractive methods named per value.
 
-- Small: {stats['documents']} documents. Figures measured on the seed pages are in-sample: the
-  cleaning rules and topic cues were written by people who had read them.
-- The texts are reposts; publishers' and reporters' names appear in them (see "Personal and
-  Sensitive Information" for what was masked). Comment widgets (user names) are removed from the
-  clean text but kept in the `lines` config as raw lines labelled boilerplate.
-- Restored spun text is a best effort from a reviewable lexicon; the spun original is kept in
-  `text_spun`.
-- Automatic conversion between scripts follows OpenCC's tables plus a small domain phrase table;
-  regional vocabulary (e.g. Taiwan usage) is not localised beyond what the configuration does.
+#### Personal and Sensitive Information
 
-## Licence
-The articles' copyright remains with their publishers (see `source.licence` per document). They
-are redistributed for non-commercial research; if you are a rights holder and want a document
-removed, open an issue in the source repository. Annotations, schema and code are Apache-2.0.
-Topic codes: IPTC Media Topics, CC BY 4.0.
+{personal_and_sensitive_information(stats)}
 
-## Maintenance
-Maintained in the source repository; every release has a version, a changelog entry and a
-`manifest.json` with the sha256 of every input and output file.
+## Bias, Risks, and Limitations
 
-## Changelog
+- Small and narrow: {docs_n} documents ({scripts_line}) about one topic, from
+  {len(publishers)} publisher names. Figures measured on these pages are in-sample: the cleaning
+  rules and topic cues were written by people who had read them.
+- Reposting sites: machine-spun text restored from a reviewable lexicon in
+  {_share(flags['spun'], docs_n)} documents (the spun original is kept in `text_spun`; restoration
+  is best effort), keyword stuffing in {_share(flags['stuffed'], docs_n)}, near-duplicates in the
+  corpus for {_share(flags['with_near_duplicates'], docs_n)}.
+- Script conversion follows OpenCC's tables plus a small domain phrase table; regional
+  vocabulary (e.g. Taiwan usage) is not localised beyond character forms.
+- Automatic labels, topics and summaries carry the errors of rules tuned on few pages.
+- The articles report a fast-moving industry from Chinese media's point of view; they are not
+  checked for accuracy.
+
+### Recommendations
+
+Evaluate on documents you did not tune on, prefer the curated annotations as references, read
+a document's `repairs` and `lines` before trusting its clean text for a new use, and keep the
+article text inside your research group as the terms require.
+
+## Citation
+
+**BibTeX:**
+
+```bibtex
+{bibtex(cfg, creator, version, published)}
+```
+
+**APA:**
+
+{apa(cfg, creator, version, published)}
+
+## Glossary
+
+- **zh-Hans / zh-Hant**: Chinese in Simplified / Traditional characters (ISO 15924 `Hans`, `Hant`).
+- **Boilerplate**: page furniture that is not article text (menus, bylines, share widgets, related links).
+- **Spun text (伪原创)**: an article with words swapped for near-synonyms to evade duplicate detection.
+- **Keyword stuffing**: a keyword inserted into sentences for search engines.
+- **Repair**: one change from the raw page to the clean text, a row of the `repairs` config.
+
+## More Information
+
+- Terms and what is whose: [{LICENCE}]({LICENCE}). Machine-readable metadata:
+  [croissant.json](croissant.json) (MLCommons Croissant 1.1) and [manifest.json](manifest.json)
+  (sha256 of every input and output file).
+- Versions follow [semantic versioning of records]({_source_link("docs/releases.md", version)}):
+  a changed or removed record or column is a major version. Load a version with
+  `revision="v{version}"`. The builders' version is the data version.
+
+### Changelog
 
 {_changelog()}
+
+## Dataset Card Authors
+
+{creator}
+
+## Dataset Card Contact
+
+{_contact()}. Takedown requests are handled the same way and the document is removed from the
+next release.
 """
 
 
@@ -342,9 +709,7 @@ def personal_information(stats: dict[str, Any]) -> str:
         for kind, what, policy in _PII_ROWS
     ]
     hub = section("dataset")["hub_repo"]
-    return f"""## Personal and Sensitive Information
-
-The pages are public news reports, but crawled pages also carry contact details: reporters' and
+    return f"""The pages are public news reports, but crawled pages also carry contact details: reporters' and
 readers' e-mail addresses, mobile numbers in classifieds and comments, now and then an identity
 number or an IP address. The `clean` step (`builders/clean/pii.py`) finds them in every raw line
 of a page and in its metadata, before anything else is derived from the text, and replaces each
@@ -379,9 +744,13 @@ document is removed or masked in the next release, and its changelog entry says 
 
 def render_card(out_dir: Path, stats: dict[str, Any] | None = None) -> str:
     stats = stats or compute_stats(out_dir)
-    meta = yaml.safe_dump(front_matter(out_dir, stats), sort_keys=False, allow_unicode=True, width=100)
-    return f"---\n{meta}---\n{card_body(out_dir, stats)}"
+    front = front_matter(out_dir, stats)
+    data = DatasetCardData(**front)
+    meta = data.to_yaml(original_order=list(front))
+    return str(DatasetCard(f"---\n{meta}\n---\n{card_body(out_dir, stats)}"))
 
 
 def write_card(out_dir: Path) -> None:
-    (out_dir / "README.md").write_text(render_card(out_dir), encoding="utf-8")
+    """``README.md`` (the card) and ``LICENSE.md`` (the terms it links)."""
+    (out_dir / LICENCE).write_text(licence_text(dataset_version()), encoding="utf-8")
+    (out_dir / CARD).write_text(render_card(out_dir), encoding="utf-8")

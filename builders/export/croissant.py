@@ -24,6 +24,7 @@ from typing import Any
 import datasets
 
 from builders.config import REPO_ROOT, dataset_version, section
+from builders.export.citation import bibtex
 from builders.record import BuildError
 from builders.schema import CONFIGS, features, load_schema
 from builders.stats import parquet_files
@@ -86,6 +87,7 @@ _VALUE_TYPES = {
     "float16": "sc:Float",
     "float32": "sc:Float",
     "float64": "sc:Float",
+    "date32": "sc:Date",
 }
 _CHANGELOG_ENTRY = re.compile(
     r"^##\s*\[(?P<version>[^\]]+)\]\s*[-–—]\s*(?P<date>\d{4}-\d{2}-\d{2})\s*$", re.M
@@ -121,7 +123,7 @@ def date_published(version: str, changelog: str | None, environ: Mapping[str, st
     )
 
 
-def _read_changelog() -> str | None:
+def read_changelog() -> str | None:
     path = REPO_ROOT / "CHANGELOG.md"
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
@@ -131,12 +133,12 @@ def _read_changelog() -> str | None:
 
 def _description(node: Mapping[str, Any] | None, feature: Any) -> str:
     text = str((node or {}).get("description", "")).strip()
-    names = None
     if isinstance(feature, datasets.ClassLabel):
-        names = feature.names
-    if names:
-        legend = ", ".join(f"{i}={n}" for i, n in enumerate(names))
+        legend = ", ".join(f"{i}={n}" for i, n in enumerate(feature.names))
         text = f"{text} Class label ids: {legend}.".strip()
+    enum = [v for v in (node or {}).get("enum") or [] if v is not None]
+    if enum and not (node or {}).get("x-enum"):  # a taxonomy's ids are listed in the card
+        text = f"{text} Values: {', '.join(str(v) for v in enum)}.".strip()
     return text
 
 
@@ -148,6 +150,8 @@ def _data_type(feature: Any) -> str:
             return _VALUE_TYPES[feature.dtype]
         if feature.dtype.startswith(("int", "uint")):
             return "sc:Integer"
+        if feature.dtype.startswith("timestamp"):
+            return "sc:DateTime"
     raise ValueError(f"no Croissant data type for feature {feature!r}")
 
 
@@ -251,7 +255,7 @@ def croissant_metadata(
     cfg = section("dataset")
     rel = section("release")
     version = version or dataset_version()
-    published = published or date_published(version, _read_changelog())
+    published = published or date_published(version, read_changelog())
     url = cfg.get("homepage") or f"https://huggingface.co/datasets/{cfg['hub_repo']}"
     distribution: list[dict[str, Any]] = []
     record_sets: list[dict[str, Any]] = []
@@ -311,7 +315,7 @@ def croissant_metadata(
         "version": version,
         "inLanguage": ["zh-Hans", "zh-Hant"],
         "keywords": list(rel.get("keywords", [])),
-        "citeAs": str(rel.get("cite_as", "")).strip() or None,
+        "citeAs": bibtex(cfg, str(creator["name"]), version, published),
         "isLiveDataset": False,
         "distribution": distribution,
         "recordSet": [_split_record_set(all_splits), *record_sets],

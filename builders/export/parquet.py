@@ -22,7 +22,8 @@ def _record_id(row: Mapping[str, Any]) -> str:
 
 
 def encode_rows(config: str, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """ClassLabel names → ids (via the Features), then JSON Schema validation of every row.
+    """Values cast by the Features (ClassLabel names → ids, if any), then JSON Schema validation
+    of every row (temporal values in their ISO 8601 JSON form).
 
     Validation runs on the encoded row, i.e. exactly what is written, so a row that would
     break the published contract fails the build with the record id and field named."""
@@ -42,8 +43,8 @@ def encode_rows(config: str, rows: Iterable[Mapping[str, Any]]) -> list[dict[str
 
 def to_table(config: str, encoded: list[dict[str, Any]]) -> pa.Table:
     feats: datasets.Features = features(config)
-    # The Features' Arrow schema carries the `huggingface` metadata, so ClassLabel names
-    # survive a direct Parquet download.
+    # The Features' Arrow schema carries the `huggingface` metadata, so `datasets` restores the
+    # exact Features (timestamp time zone included) from a direct Parquet download.
     return pa.Table.from_pylist(encoded, schema=feats.arrow_schema)
 
 

@@ -1,18 +1,48 @@
-"""Document → rows of the three configs (plain dicts with label *names*; Features encode them)."""
+"""Document → rows of every config (plain dicts: labels by name, temporal columns as
+``datetime`` / ``date`` objects; the Features turn them into Arrow values)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
-from builders import __version__
-from builders.record import Document
+from builders.record import BuildError, Document
+
+_TIME_PRECISION = re.compile(r"^\d{4}-\d{2}-\d{2}(?:T(\d{2}:\d{2})(:\d{2})?)?")
+
+
+def published_at(value: str | None) -> tuple[dt.datetime | None, str | None]:
+    """(timestamp, precision) of an ISO 8601 publication time from the metadata step: a bare
+    date becomes 00:00 of that day in UTC+08:00 (the offset the metadata step assumes for a
+    time without one) with precision ``day``, so nobody mistakes it for a known time."""
+    if value is None:
+        return None, None
+    match = _TIME_PRECISION.match(value)
+    if match is None:
+        raise ValueError(f"published_at {value!r} is not ISO 8601")
+    if match.group(1) is None:
+        day = dt.date.fromisoformat(value[:10])
+        return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone(dt.timedelta(hours=8))), "day"
+    stamp = dt.datetime.fromisoformat(value)
+    if stamp.tzinfo is None:
+        raise ValueError(f"published_at {value!r} has a time without an offset")
+    return stamp, "second" if match.group(2) else "minute"
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
 
 
 def document_row(doc: Document) -> dict[str, Any]:
     quality = doc.quality
     non_blank = [line for line in doc.lines if line.raw.strip()]
     content = doc.content_lines()
+    try:
+        stamp, precision = published_at(doc.published_at.value)
+    except ValueError as exc:  # the metadata step writes ISO 8601: this is a builder bug
+        raise BuildError(f"document {doc.id!r} ({doc.source.file}): {exc}") from exc
     return {
         "id": doc.id,
         "split": doc.split,
@@ -20,7 +50,8 @@ def document_row(doc: Document) -> dict[str, Any]:
         "title": doc.title.value,
         "title_zh_hans": doc.title_zh_hans,
         "title_zh_hant": doc.title_zh_hant,
-        "published_at": doc.published_at.value,
+        "published_at": stamp,
+        "published_at_precision": precision,
         "publisher": doc.publisher.value,
         "author": doc.author.value,
         "metadata_rules": {
@@ -54,7 +85,6 @@ def document_row(doc: Document) -> dict[str, Any]:
             **{f"pii_{k}": int(quality.get("pii", {}).get(k, 0)) for k in ("email", "phone", "id", "ip", "landline")},
             "near_duplicate_ids": list(quality.get("near_duplicate_ids", [])),
         },
-        "repairs": [{"kind": r.kind, "line": r.line, "before": r.before, "after": r.after} for r in doc.repairs],
         "summaries": [
             {
                 "language": s.language,
@@ -63,7 +93,7 @@ def document_row(doc: Document) -> dict[str, Any]:
                 "method": s.method,
                 "method_version": s.method_version,
                 "provenance": s.provenance,
-                "created": s.created,
+                "created": _date(s.created),
             }
             for s in doc.summaries
         ],
@@ -86,7 +116,6 @@ def document_row(doc: Document) -> dict[str, Any]:
             "retrieved": doc.source.retrieved,
             "licence": doc.source.licence,
         },
-        "builder_version": __version__,
     }
 
 
@@ -109,6 +138,23 @@ def paragraph_rows(doc: Document) -> list[dict[str, Any]]:
     ]
 
 
+def repair_rows(doc: Document) -> list[dict[str, Any]]:
+    """The repair log, one row per change in the order made (the document row keeps the count)."""
+    return [
+        {
+            "document_id": doc.id,
+            "split": doc.split,
+            "repair_index": i,
+            "line": r.line,
+            "kind": r.kind,
+            "before": r.before,
+            "after": r.after,
+            "method": r.method,
+        }
+        for i, r in enumerate(doc.repairs)
+    ]
+
+
 def line_rows(doc: Document, gold_label: Callable[[int], str | None]) -> list[dict[str, Any]]:
     """Non-blank raw lines only: blank lines carry no decision worth learning."""
     return [
@@ -125,3 +171,13 @@ def line_rows(doc: Document, gold_label: Callable[[int], str | None]) -> list[di
         for line in doc.lines
         if line.raw.strip()
     ]
+
+
+def config_rows(doc: Document, gold_label: Callable[[int], str | None]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of one document in every config (the keys are ``builders.schema.CONFIGS``)."""
+    return {
+        "documents": [document_row(doc)],
+        "paragraphs": paragraph_rows(doc),
+        "lines": line_rows(doc, gold_label),
+        "repairs": repair_rows(doc),
+    }

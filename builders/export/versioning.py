@@ -40,7 +40,7 @@ from typing import Any
 
 from builders.config import REPO_ROOT, dataset_version, section
 from builders.record import BuildError
-from builders.schema import CONFIGS, features
+from builders.schema import CONFIGS, features, json_form
 from builders.stats import iter_rows, parquet_files
 
 log = logging.getLogger(__name__)
@@ -114,8 +114,9 @@ def next_version(version: str, level: Level) -> str:
 
 def _canonical(value: Any) -> bytes:
     # sort_keys and fixed separators: the same row always gives the same bytes (float repr is
-    # deterministic in CPython), whatever the dict order or the locale.
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    # deterministic in CPython), whatever the dict order or the locale. Temporal values hash
+    # in their ISO 8601 JSON form.
+    return json.dumps(json_form(value), ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def record_key(config: str, row: Mapping[str, Any]) -> str:

@@ -257,7 +257,7 @@ def statistics_page(
             "stats-flags",
         ),
         f"\n## {t('Repairs')} {{ #repairs }}\n\n",
-        "Every change to the text is logged per document (`documents.repairs`); "
+        "Every change to the text is logged, one row per change, in the `repairs` config; "
         "see [repairs](repairs.md).\n\n",
         html_table(
             h("kind", "count"),
@@ -552,13 +552,13 @@ def document_page(
             ("title", doc["title"]),
             ("title (zh-Hans)", doc["title_zh_hans"]),
             ("title (zh-Hant)", doc["title_zh_hant"]),
-            ("published at", doc["published_at"]),
+            ("published at", date_text(doc["published_at"], 25) or None),
+            ("published at: precision", doc.get("published_at_precision")),
             ("publisher", doc["publisher"]),
             ("author", doc["author"]),
             ("script", script),
             ("characters / paragraphs", f"{doc['num_chars']} / {doc['num_paragraphs']}"),
             ("raw lines kept / non-blank", f"{doc['num_content_lines']} / {doc['num_raw_lines']}"),
-            ("builder version", doc["builder_version"]),
         ],
         "doc-metadata",
     )
@@ -1022,8 +1022,8 @@ def schema_page(schemas: Mapping[str, Mapping[str, Any]]) -> str:
         "# Schema reference\n\n",
         "Generated from `schema/*.schema.json` (JSON Schema 2020-12), the single source of truth: the "
         "Hugging Face `Features` and the Parquet schema are derived from these files, and every row is "
-        "validated against them before anything is written. Class labels are stored as integers; the "
-        "names travel with the Parquet files (`huggingface` schema metadata).\n\n",
+        "validated against them before anything is written. Labels are strings from a closed list "
+        "(`enum`), so they read by name in every tool.\n\n",
     ]
     for config, schema in schemas.items():
         rows: list[list[str]] = []

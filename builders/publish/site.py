@@ -78,6 +78,16 @@ def _rows(dataset: Path, config: str, columns: list[str] | None = None) -> list[
     return out
 
 
+_RELATIVE_LINK = re.compile(r"\]\((?!https?://|#|mailto:)([^)\s]+)\)")
+
+
+def hub_links(readme: str, version: str) -> str:
+    """The card's links into its own folder (LICENSE.md, croissant.json, ...) are relative on
+    the Hub; on the docs site they point at the release's files on the Hub."""
+    base = f"https://huggingface.co/datasets/{section('dataset')['hub_repo']}/blob/v{version}"
+    return _RELATIVE_LINK.sub(lambda m: f"]({base}/{m.group(1)})", readme)
+
+
 def _topics(repo: Path) -> list[dict[str, Any]]:
     data = yaml.safe_load((repo / "schema" / "topics.yaml").read_text(encoding="utf-8"))
     return list(data["topics"])
@@ -135,12 +145,9 @@ def generate_pages(
     lines_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for line in _rows(dataset, "lines"):
         lines_by_doc[line["document_id"]].append(line)
-    # Repairs are a column of documents, or a config of their own (one row per repair).
-    repairs_by_doc: dict[str, list[dict[str, Any]]] | None = None
-    if parquet_files(dataset, "repairs"):
-        repairs_by_doc = defaultdict(list)
-        for repair in _rows(dataset, "repairs"):
-            repairs_by_doc[repair["document_id"]].append(repair)
+    repairs_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for repair in _rows(dataset, "repairs"):
+        repairs_by_doc[repair["document_id"]].append(repair)
     doc_dir = docs_dir / "documents"
     doc_dir.mkdir(parents=True, exist_ok=True)
     for lang in LANGS:
@@ -151,17 +158,17 @@ def generate_pages(
         if not pages.SAFE_ID.match(doc["id"]) or doc["id"] == "index":
             raise BuildError(f"{dataset}: document id {doc['id']!r} cannot be a page name")
         lines = sorted(lines_by_doc.get(doc["id"], []), key=lambda r: r["line_number"])
+        repairs = sorted(repairs_by_doc.get(doc["id"], []), key=lambda r: r["repair_index"])
         for lang in LANGS:
-            repairs = repairs_by_doc.get(doc["id"], []) if repairs_by_doc is not None else None
             text = pages.document_page(
-                doc, lines, scripts, topic_names, line_labels, topics, gazetteer, lang, repairs
+                doc, lines, scripts, topic_names, line_labels, topics, gazetteer, lang, repairs=repairs
             )
             (doc_dir / f"{doc['id']}{suffix(lang)}.md").write_text(text, encoding="utf-8")
     report.documents = len(docs)
 
     readme = (dataset / "README.md").read_text(encoding="utf-8")
     for lang in LANGS:
-        (docs_dir / f"card{suffix(lang)}.md").write_text(pages.card_page(readme, lang), encoding="utf-8")
+        (docs_dir / f"card{suffix(lang)}.md").write_text(pages.card_page(hub_links(readme, version), lang), encoding="utf-8")
     result, note = load_evaluation(evaluation)
     eval_charts: list[Any] = []
     download = None

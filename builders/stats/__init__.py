@@ -118,9 +118,10 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
         entry["rows"] += 1
         entry["chars"] += chars
 
-    doc_columns = ["id", "script", "num_chars", "num_paragraphs", "topics", "repairs", "quality", "entities", "source"]
+    doc_columns = ["id", "script", "num_chars", "num_paragraphs", "topics", "quality", "entities", "source"]
     per_script: dict[str, dict[str, int]] = {}
-    doc_script: dict[str, int] = {}  # lines take their document's script
+    doc_script: dict[str, int] = {}  # lines take their document's script (its index in `scripts`)
+    script_index = {name: i for i, name in enumerate(scripts)}
     topics: Counter[str] = Counter()
     entities: Counter[str] = Counter()  # documents per entity id
     repairs: Counter[str] = Counter()
@@ -130,16 +131,15 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
     doc_lengths: list[int] = []
     documents = characters = 0
     for split, row in _Rows(out_dir, "documents", doc_columns, "text"):
-        script = scripts[row["script"]]
+        script = row["script"]
         count("documents", split, script, row["_chars"])
         entry = per_script.setdefault(script, {"documents": 0, "chars": 0, "paragraphs": 0})
         entry["documents"] += 1
         entry["chars"] += row["num_chars"]
         entry["paragraphs"] += row["num_paragraphs"]
-        doc_script[row["id"]] = row["script"]
-        topics.update(topic_names[t] for t in row["topics"])
+        doc_script[row["id"]] = script_index[script]
+        topics.update(row["topics"])
         entities.update({e["id"] for e in row.get("entities") or ()})
-        repairs.update(r["kind"] for r in row["repairs"])
         quality = row["quality"]
         flags["spun"] += bool(quality["is_spun"])
         flags["stuffed"] += bool(quality["is_stuffed"])
@@ -156,7 +156,7 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
 
     paragraph_lengths = array("I")  # one per paragraph: 4 bytes each
     for split, row in _Rows(out_dir, "paragraphs", ["script", "num_chars"], "text"):
-        count("paragraphs", split, scripts[row["script"]], row["_chars"])
+        count("paragraphs", split, row["script"], row["_chars"])
         paragraph_lengths.append(row["num_chars"])
 
     label_counts: Counter[str] = Counter()
@@ -164,10 +164,13 @@ def compute_stats(out_dir: Path) -> dict[str, Any]:
     for split, row in _Rows(out_dir, "lines", ["document_id", "label", "reason"], "raw_text"):
         script_id = doc_script.get(row["document_id"])
         count("lines", split, scripts[script_id] if script_id is not None else "unknown", row["_chars"])
-        label = line_labels[row["label"]]
+        label = row["label"]
         label_counts[label] += 1
-        if row["label"] != 0:
+        if label != "content":
             reasons[f"{label}:{row['reason']}"] += 1
+
+    for _split, row in iter_rows(out_dir, "repairs", ["kind"]):
+        repairs[row["kind"]] += 1
 
     for config in ("documents", "paragraphs", "lines"):
         per_split.setdefault(config, {})

@@ -82,3 +82,20 @@ def test_spun_seed_flagged_restored_and_logged(built_dataset: Path) -> None:
     for key in ("001", "002", "003", "004"):
         q = docs[key]["quality"]
         assert not q["is_spun"] and not q["is_stuffed"] and docs[key]["text_spun"] is None
+
+
+def test_summaries_of_the_spun_seed_are_restored_and_destuffed(built_dataset: Path, repo_root: Path) -> None:
+    """Issue 18: the built LEAD-3 and TextRank summaries of seed 000 come from the restored,
+    de-stuffed text: no spun form of the list read from the page, no removed insertion."""
+    forms = [f for f in (repo_root / "tests/fixtures/seed000_spun_forms.txt").read_text(encoding="utf-8").splitlines()
+             if f and not f.startswith("#")]
+    doc = next(r for r in _rows(built_dataset, "documents") if r["id"].startswith("000_"))
+    removed = [r["before"] for r in _rows(built_dataset, "repairs")
+               if r["document_id"] == doc["id"] and r["kind"] == "keyword-stuffing"]
+    assert len(removed) >= 15
+    automatic = [s for s in doc["summaries"] if s["script"] == "Hans" and s["provenance"] == "automatic"]
+    assert len(automatic) >= 2 and doc["summary_zh_hans"]
+    for text in [s["text"] for s in automatic] + [doc["summary_zh_hans"]]:
+        assert [f for f in forms if f in text] == []
+        assert [b for b in removed if b in text] == []
+        assert all(text[m.start() - 1] == "“" for m in re.finditer("饥渴", text))

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from builders.clean import spin as spin_module
 from builders.clean.repair import repair_line
 from builders.clean.spin import LEXICON_FILE, lexicon, process_spin
 from builders.record import Line
 
 RAW = Path(__file__).resolve().parents[1] / "corpus" / "raw"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 NORMAL = [
     "人工智能的发展离不开算力，大模型的训练需要大量的设备和服务器。",
@@ -43,9 +47,26 @@ def test_lexicon_file_is_sorted_and_wellformed() -> None:
             if r and not r.startswith("#") and not r.startswith("spun\t")]
     assert all(len(r) == 6 and r[5] for r in rows)
     assert [r[0] for r in rows] == sorted(r[0] for r in rows)
-    assert len({r[0] for r in rows}) == len(rows)
+    assert len({(r[0], r[1]) for r in rows}) == len(rows)
     assert all(r[3] in ("yes", "no", "context") for r in rows)
-    assert "家" in lexicon()
+    # A form with several originals (老本 = 成本 or 资本) is decided by context alone: every row of
+    # it has a guard, none is restored unconditionally or on frequency.
+    forms = Counter(r[0] for r in rows)
+    assert all(r[3] == "context" and r[4] for r in rows if forms[r[0]] > 1)
+    assert all(r[4] for r in rows if r[3] == "context")
+    assert "家" in lexicon()  # and every guard compiles, its word classes defined
+
+
+def test_word_classes_are_wellformed_and_used() -> None:
+    from builders.clean.spin import CLASSES_FILE, word_classes
+
+    classes = word_classes()
+    rows = [r.split("\t") for r in CLASSES_FILE.read_text(encoding="utf-8").splitlines()
+            if r and not r.startswith("#") and not r.startswith("class\t")]
+    assert all(len(r) == 3 and r[2] for r in rows) and len(classes) == len(rows)
+    assert all(len(set(words)) == len(words) and all(words) for words in classes.values())
+    used = LEXICON_FILE.read_text(encoding="utf-8") + Path(spin_module.__file__).read_text(encoding="utf-8")
+    assert [c for c in classes if not any(f"{q}{c}{q2}" in used for q, q2 in ("{}", "''", '""'))] == []
 
 
 def test_normal_text_not_flagged_and_unchanged() -> None:
@@ -95,6 +116,33 @@ def test_keyword_stuffing_removed() -> None:
     assert "饥渴" not in "".join(res.texts.values())
     assert list(res.texts.values()) == body
     assert {r.kind for r in res.repairs} == {"keyword-stuffing"}
+
+
+def test_stuffed_keyword_wedged_into_a_phrase_is_removed_by_its_grammar() -> None:
+    # A found keyword between a modifier in 的 and its head, where the frame rejects a noun: an
+    # adverbial 更好的 before a verb, an event measure word before a fixed event term. Where the
+    # keyword reads as a modifier (以并行的算力处理, 提供更好的算力支持) it stays.
+    body = [*NORMAL, "芯片企业的产品，已经在市场上站稳了脚跟。", "这是一个漫长的过程。"]
+    wedged = ["它也更好的饥渴处理图像。", "人工智能可能开启新一轮的饥渴工业革命。"]
+    genuine = ["显卡以并行的饥渴处理图像。", "云厂商提供更好的饥渴支持。"]
+    res = process_spin(lines_of(stuff(body, "饥渴") + wedged + genuine))
+    assert res.is_stuffed and res.stuffed_keywords == ["饥渴"]
+    out = list(res.texts.values())
+    assert out[len(body):] == ["它也更好的处理图像。", "人工智能可能开启新一轮的工业革命。", *genuine]
+    assert {(r.before, r.after) for r in res.repairs} >= {("的饥渴处", "的处"), ("的饥渴工", "的工")}
+    # the frames never find a keyword by themselves: without the stuffing, nothing is removed
+    res = process_spin(lines_of(body + wedged + genuine))
+    assert not res.is_stuffed and res.repairs == []
+
+
+def test_doubled_noun_removed_only_in_a_stuffed_document() -> None:
+    body = [*NORMAL, "芯片企业的产品，已经在市场上站稳了脚跟。", "这是一个漫长的过程。"]
+    extra = ["他喊出了国内国内企业的需求。", "这是非常非常早的阶段，大家看看看看。"]
+    res = process_spin(lines_of(stuff(body, "饥渴") + extra))
+    assert res.is_stuffed
+    assert list(res.texts.values())[-2:] == ["他喊出了国内企业的需求。", extra[1]]
+    res = process_spin(lines_of(body + extra))
+    assert not res.is_stuffed and list(res.texts.values())[-2:] == extra
 
 
 def test_topic_word_not_removed() -> None:
@@ -196,7 +244,7 @@ def test_lexicon_scan_is_the_longest_match_at_each_position() -> None:
             if entry is None:
                 i += 1
                 continue
-            expected.append((i, entry))
+            expected.append((i, entry.spun))
             i += len(entry.spun)
         assert _scan(text) == expected
         hits += len(expected)
@@ -207,31 +255,19 @@ def test_lexicon_scan_is_the_longest_match_at_each_position() -> None:
 
 # Spun forms of seed 000, listed by reading the page (substrings of its spun text, or unnatural
 # strings a restoration leaves). Restoration is measured by how many are still in the text.
-SEED000_SPUN_FORMS = [
-    "家养智能", "大模子", "配置装备部署", "咱们", "睁开", "展现", "遥想", "产物", "搜罗", "根基", "营业",
-    "处置", "良多", "全天下", "宣告", "经营商", "后退", "以为", "反对于", "合计", "泛起", "特意", "开拓",
-    "下场", "往年", "条记本", "艰深", "融会", "概况", "妄想", "独创", "强盛", "以是", "信托", "能耐", "挨近",
-    "开始进", "纷纭", "确定水平", "效率器", "总司理", "象征着", "着实", "致使", "履历", "知足", "摆布",
-    "零星", "环抱", "策略", "机缘", "真个", "患上", "明天", "群集", "平明", "中间", "妨碍", "偏偏", "比力",
-    "缔造", "服从", "不人能", "缩短", "显明", "次若是", "其后", "合适用于", "无意分会", "一本正直",
-    "横三竖四", "答单", "磨炼", "挪移", "唯逐个家", "削减", "可有可无", "亘古未有", "告竣", "大名目",
-    "实施副总裁", "效率商", "严正", "至关", "光阴", "重大化", "建议人", "聘用请", "好比", "传教会", "建树",
-    "自动于", "给以", "歪斜", "封锁了大门", "谈判", "思虑", "拦阻", "巨匠", "逾越", "布景", "退让", "肉体",
-    "财富", "老本", "破费", "总体", "对于AI", "对于计算", "对于所有人", "对于人工智能", "近对于折",
-    "对于算力", "对于中国", "对于三大", "对于其", "对于能源", "退出", "当初", "条件早提", "出现出",
-    "多少多家", "效率千", "一门第态", "种种", "强人", "相助力", "感应", "惟独", "波及", "天下移动", "速率",
-    "数据的发生", "亲自感受", "代表性的", "需求发达", "庞漂亮", "即将", "备货缺少", "生涯", "加倍人所知",
-    "抵达", "揭示", "愿望", "团聚", "颔首", "抉择", "规画", "教学AI", "定单", "遇上", "使命", "一劳永逸",
-    "奔流", "怪异", "详尽", "需务", "普通可", "以前短短", "衍生", "情景", "关连", "深信", "相融合",
-    "中外洋乡", "配置多重", "追寻前纷", "时事", "整其", "趋向", "智慧都市", "不断受", "不断相当", "方案效率",
-    "突进场景", "在以前",
-]
-# Measured: 37 of these are still in the restored text (57 with the lexicon before issue 18; 167
-# are in the spun text); the issue's target of 10 is not met: most of what is left has no
-# general, context-safe original (退出 = 推出 or 出席, 妨碍 = 开展 or 进展, 当初 = 当前 ...).
-SEED000_MAX_FORMS_LEFT = 37
-# Restorations that would change a fact (the original is another word than the frequent one).
-FACT_CHANGING = ["中央处理器", "成本市场", "即将消费", "芯片消费的庞大", "推出 MWC", "出席 MWC"]
+SEED000_SPUN_FORMS = [f for f in (FIXTURES / "seed000_spun_forms.txt").read_text(encoding="utf-8").splitlines()
+                      if f and not f.startswith("#")]
+# Measured: 14 of these are still in the restored text (57 with the lexicon before issue 18, 37
+# before the context guards of word_classes.tsv; 167 are in the spun text). The issue's target of
+# 10 is not met: what is left has no original that a general guard decides (中间处理器 = 中央 or
+# 核心, 破费 = 消费, 生产 or 需求, 初妨碍, 教学AI, 中外洋乡, 追寻前纷 ...).
+SEED000_MAX_FORMS_LEFT = 14
+# Restorations that would change a fact (the original is another word than the frequent one, or
+# the other reading of an ambiguous form): 中间处理器 is not the CPU, 老本市场 is the capital
+# market, 破费 here is not consumption, 退出 before a conference is attending it (出席), not a
+# launch, and 当初 in a present frame is 当前.
+FACT_CHANGING = ["中央处理器", "成本市场", "即将消费", "立即消费", "芯片消费的庞大", "推出 MWC",
+                 "推出这场", "退出 MWC", "退出这场", "当初由", "不是当初的"]
 
 
 def test_seed000_spun_forms_left_and_no_fact_changed() -> None:
@@ -242,9 +278,11 @@ def test_seed000_spun_forms_left_and_no_fact_changed() -> None:
     left = [f for f in SEED000_SPUN_FORMS if f in text]
     assert len(left) <= SEED000_MAX_FORMS_LEFT, left
     assert [f for f in FACT_CHANGING if f in text] == []
-    # Ambiguous originals stay as the spinner wrote them (and are counted in the residual score).
-    assert "老本市场" in text and "即将破费" in text and "中间处理器" in text
-    assert 0 < res.residual_spin_score < 1.0 < res.spin_score  # measured: 0.64 of 69.2
+    # Ambiguous originals stay as the spinner wrote them where no guard decides (and are counted
+    # in the residual score); where one does, the guard's original is there.
+    assert "立即破费" in text and "中间处理器" in text and "初妨碍" in text
+    assert "资本市场" in text and "出席 MWC" in text and "出席这场聚会" in text
+    assert 0 < res.residual_spin_score < 1.0 < res.spin_score  # measured: 0.32 of 69.9
 
 
 def test_ambiguous_spun_forms_are_restored_only_by_context() -> None:
@@ -253,4 +291,71 @@ def test_ambiguous_spun_forms_are_restored_only_by_context() -> None:
     assert res.is_spun
     restored = list(res.texts.values())
     assert restored[-2] == "芯片消费量很大，但生产跟不上，即将破费。"
-    assert restored[-1] == "它的成本以亿美元计，老本市场很热。"
+    assert restored[-1] == "它的成本以亿美元计，资本市场很热。"
+
+
+# Sentences for the context guards: (spun sentence, expected restoration). Each spun form appears
+# once where its guard decides the original and once where it must stay (a genuine use).
+GUARDED = [
+    ("近期退出上海通信大会的企业很多。", "近期出席上海通信大会的企业很多。"),
+    ("他当场退出了会议。", "他当场退出了会议。"),
+    ("该公司去年退出新款手机。", "该公司去年推出新款手机。"),
+    ("该公司去年退出手机市场。", "该公司去年退出手机市场。"),
+    ("这一市场当初由三家企业主导。", "这一市场当前由三家企业主导。"),
+    ("当初我们决定进入这一市场。", "当初我们决定进入这一市场。"),
+    ("老本市场打开了大门，政策和老本都在倾斜。", "资本市场打开了大门，政策和资本都在倾斜。"),
+    ("他只会吃老本。", "他只会吃老本。"),
+    ("全球的大模型，近对于折在中国。", "全球的大模型，近一半在中国。"),
+    ("商场里的衣服打对折。", "商场里的衣服打对折。"),
+    ("包括种种强人都涌入进来。", "包括各种人才都涌入进来。"),
+    ("她是一位女强人。", "她是一位女强人。"),
+    ("要搭建整其中国的网络。", "要搭建整个中国的网络。"),
+    ("公司正在调整其中国业务。", "公司正在调整其中国业务。"),
+    ("数据的发生越来越快。", "数据的产生越来越快。"),
+    ("事故的发生令人震惊。", "事故的发生令人震惊。"),
+    ("一家人终于团聚了。", "一家人终于团聚了。"),
+    ("这场团聚的发起人是他。", "这场聚会的发起人是他。"),
+    ("有需要就能即将破费。", "有需要就能立即破费。"),
+    ("新品即将上市。", "新品即将上市。"),
+    ("赶上是早晚的使命。", "赶上是早晚的事。"),
+    ("这是我们的使命。", "这是我们的使命。"),
+    ("行业正在爆发一劳永逸的变更。", "行业正在爆发翻天覆地的变化。"),
+    ("没有一劳永逸的办法。", "没有一劳永逸的办法。"),
+    ("我们颇为深信这一点。", "我们颇为相信这一点。"),
+    ("我们深信这一点。", "我们深信这一点。"),
+    ("惟独不波及先进工艺的，都能做到。", "只要不涉及先进工艺的，都能做到。"),
+    ("洪水波及三个省。", "洪水波及三个省。"),
+    ("与对方妨碍战略合作。", "与对方开展战略合作。"),
+    ("这会妨碍双方合作。", "这会妨碍双方合作。"),
+    ("成为效率千行百业的基础设施。", "成为服务千行百业的基础设施。"),
+    ("提高效率是关键。", "提高效率是关键。"),
+    ("这个财富也在经历变局。", "这个产业也在经历变局。"),
+    ("他积累了大量财富。", "他积累了大量财富。"),
+    ("算力在以前有了提高。", "算力在过去有了提高。"),
+    ("在以前的工作中，他很努力。", "在以前的工作中，他很努力。"),
+]
+
+
+def test_context_guards_decide_the_original_and_keep_genuine_uses() -> None:
+    extra = [s for s, _ in GUARDED]
+    res = process_spin(lines_of([spun(t) for t in NORMAL] + extra))
+    assert res.is_spun
+    restored = list(res.texts.values())[len(NORMAL):]
+    assert [(s, r) for (s, want), r in zip(GUARDED, restored, strict=True) if r != want] == []
+    # every change is logged, spun form -> original
+    logged = {(r.before, r.after) for r in res.repairs if r.line > len(NORMAL)}
+    assert ("退出", "出席") in logged and ("退出", "推出") in logged and ("老本", "资本") in logged
+
+
+def test_summaries_of_seed000_are_free_of_spun_forms_and_stuffed_keywords() -> None:
+    from builders.annotate import automatic_summaries
+
+    res = process_spin(seed_lines("000"))
+    text = "\n".join(res.texts.values())
+    removed = [r.before for r in res.repairs if r.kind == "keyword-stuffing"]
+    assert len(removed) >= 15
+    for summary in automatic_summaries(text).values():
+        assert summary
+        assert [f for f in SEED000_SPUN_FORMS if f in summary] == []
+        assert [b for b in removed if b in summary] == []
+        assert all(summary[m.start() - 1] == "“" for m in re.finditer("饥渴", summary))

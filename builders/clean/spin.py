@@ -21,6 +21,7 @@ from builders.record import Line, Repair
 from .repair import HAN, HAN_RE, is_han
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon" / "spinner.tsv"
+CLASSES_FILE = LEXICON_FILE.with_name("word_classes.tsv")
 METHOD = "spin-lexicon+stuffing-stats"
 METHOD_VERSION = "1"
 
@@ -65,9 +66,45 @@ def _cfg() -> dict[str, Any]:
     return section("repairs")
 
 
+# The spun form's place in a guard's window (a private-use character, never in clean text).
+MARK = "\ue000"
+_CLASS_REF = re.compile(r"\{([A-Z_]+)\}")
+
+
+@cache
+def word_classes() -> dict[str, tuple[str, ...]]:
+    """{class: words} of lexicon/word_classes.tsv (the vocabulary of the context guards)."""
+    out: dict[str, tuple[str, ...]] = {}
+    with CLASSES_FILE.open(encoding="utf-8") as fh:
+        for raw in fh:
+            if raw.startswith("#") or raw.startswith("class\t") or not raw.strip():
+                continue
+            name, words, _note = raw.rstrip("\n").split("\t")
+            out[name] = tuple(words.split("|"))
+    return out
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=lambda w: (-len(w), w))) + ")"
+
+
+def compile_guard(source: str) -> re.Pattern[str]:
+    """A context guard of spinner.tsv as a regex over ``left + MARK + right``: ``@`` is the spun
+    form's place, ``{CLASS}`` any word of that class."""
+    classes = word_classes()
+
+    def expand(m: re.Match[str]) -> str:
+        if m.group(1) not in classes:
+            raise ValueError(f"{LEXICON_FILE}: unknown word class {{{m.group(1)}}} in {source!r}")
+        return _alternation(classes[m.group(1)])
+
+    return re.compile(_CLASS_REF.sub(expand, source).replace("@", MARK))
+
+
 @cache
 def lexicon() -> dict[str, list[Entry]]:
-    """Lexicon entries indexed by first character, longest spun form first."""
+    """Lexicon entries indexed by first character, longest spun form first (rows of one form
+    in file order)."""
     by_first: dict[str, list[Entry]] = {}
     with LEXICON_FILE.open(encoding="utf-8") as fh:
         for raw in fh:
@@ -75,7 +112,7 @@ def lexicon() -> dict[str, list[Entry]]:
                 continue
             spun, original, weight, restore, context, note = raw.rstrip("\n").split("\t")
             entry = Entry(spun, original, float(weight), restore,
-                          re.compile(context) if context else None, note)
+                          compile_guard(context) if context else None, note)
             by_first.setdefault(spun[0], []).append(entry)
     for entries in by_first.values():
         entries.sort(key=lambda e: -len(e.spun))
@@ -94,52 +131,73 @@ def _per_thousand(count: float, han: int) -> float:
 
 
 @cache
-def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, Entry]]:
-    """All spun forms as one alternation, longest first (ties in file order), and the entry of
-    each form (the first one listed when a form repeats)."""
+def _lexicon_pattern() -> tuple[re.Pattern[str], dict[str, list[Entry]]]:
+    """All spun forms as one alternation, longest first, and the entries of each form (one per
+    original, in file order)."""
     entries = sorted((e for es in lexicon().values() for e in es), key=lambda e: -len(e.spun))
-    first: dict[str, Entry] = {}
+    of_form: dict[str, list[Entry]] = {}
     for entry in entries:
-        first.setdefault(entry.spun, entry)
-    return re.compile("|".join(re.escape(e.spun) for e in entries)), first
+        of_form.setdefault(entry.spun, []).append(entry)
+    return re.compile("|".join(re.escape(form) for form in of_form)), of_form
 
 
-def _scan(text: str) -> list[tuple[int, Entry]]:
-    """Longest-match scan: (position, entry) for every lexicon hit, guards included. Left to
-    right; at each position the longest form found there; the scan resumes after a hit."""
-    pattern, entry_of = _lexicon_pattern()
-    return [(m.start(), entry_of[m.group()]) for m in pattern.finditer(text)]
+def entries_of(form: str) -> list[Entry]:
+    return _lexicon_pattern()[1][form]
+
+
+def _scan(text: str) -> list[tuple[int, str]]:
+    """Longest-match scan: (position, spun form) for every lexicon hit, guards included. Left
+    to right; at each position the longest form found there; the scan resumes after a hit."""
+    pattern, _ = _lexicon_pattern()
+    return [(m.start(), m.group()) for m in pattern.finditer(text)]
 
 
 def spin_score(texts: list[str]) -> tuple[float, Counter[str]]:
     hits: Counter[str] = Counter()
     weight = 0.0
     for text in texts:
-        for _, entry in _scan(text):
-            if entry.weight > 0:
-                hits[entry.spun] += 1
-                weight += entry.weight
+        for _, form in _scan(text):
+            w = max(e.weight for e in entries_of(form))
+            if w > 0:
+                hits[form] += 1
+                weight += w
     return _per_thousand(weight, sum(han_count(t) for t in texts)), hits
 
 
+# How much of the restored text before a spun form its guard sees.
+_LEFT_WINDOW = 40
+
+
+def _choose(form: str, left: str, right: str) -> Entry | None:
+    """The entry whose original replaces ``form`` here, or None to leave it: an unconditional
+    row, or the first context row whose guard matches the line around the form."""
+    window = None
+    for entry in entries_of(form):
+        if entry.restore == "yes":
+            return entry
+        if entry.restore == "context" and entry.context is not None:
+            if window is None:
+                window = left[-_LEFT_WINDOW:] + MARK + right
+            if entry.context.search(window):
+                return entry
+    return None
+
+
 def restore(text: str, line_no: int) -> tuple[str, list[Repair]]:
-    """Undo spinner substitutions in one line (used only for documents flagged as spun)."""
+    """Undo spinner substitutions in one line (used only for documents flagged as spun). A
+    guard sees the line before the form as already restored, so chained forms resolve."""
     out: list[str] = []
     repairs: list[Repair] = []
     last = 0
-    for pos, entry in _scan(text):
-        end = pos + len(entry.spun)
-        if entry.restore == "yes":
-            ok = True
-        elif entry.restore == "context" and entry.context is not None:
-            ok = bool(entry.context.search(text[end:]))
-        else:
-            ok = False
-        if not ok or entry.original == entry.spun:
-            continue
+    for pos, form in _scan(text):
+        end = pos + len(form)
         out.append(text[last:pos])
+        last = pos
+        entry = _choose(form, "".join(out), text[end:])
+        if entry is None or entry.original == form:
+            continue
         out.append(entry.original)
-        repairs.append(Repair("spin-restore", line_no, entry.spun, entry.original, "spin-lexicon"))
+        repairs.append(Repair("spin-restore", line_no, form, entry.original, "spin-lexicon"))
         last = end
     out.append(text[last:])
     return "".join(out), repairs
@@ -265,6 +323,46 @@ def is_common_word(w: str) -> bool:
     return pos.startswith(_FUNCTION_POS) or frequency(simplified) >= int(_cfg()["stuffing_common_word_freq"])
 
 
+@cache
+def _frames() -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...]]:
+    """The grammar frames of a keyword wedged between a modifier ending in 的 and its head: an
+    adverbial 更好的 before a verb, and an event measure word (新一轮的) before an event term.
+    Vocabulary from word_classes.tsv."""
+    c = word_classes()
+    adverbial = re.compile(f"(?:^|[，。；：、！？]|{_alternation(c['PREDICATE_ADVERB'])})"
+                           f"{_alternation(c['COMPARATIVE'])}[{HAN}]{{1,2}}$")
+    measure = re.compile(f"[一二两三四五六七八九十几数每]{_alternation(c['EVENT_MEASURE'])}$")
+    return adverbial, measure, c["EVENT_HEAD"]
+
+
+def _wedged(t: str, w: str, i: int) -> str | None:
+    """Why an occurrence of an already found stuffing keyword ``w`` right after 的 is an
+    insertion, read from the grammar of its frame (None when it reads as a genuine modifier):
+
+    adverbial: ``也更好的 w 处理...``: a comparative 的 opening a predicate modifies the verb that
+               follows w (更好地处理), and a noun cannot stand between them;
+    measure:   ``新一轮的 w 工业革命``: an event measure word needs an event head, and w is wedged
+               before a fixed event term (a dictionary word of >= 4 characters ending in 革命, ...).
+    Either way the keyword and the head are no dictionary word together."""
+    from builders.textscript.convert import plain
+    from builders.textscript.words import frequency, part_of_speech, tokenizer
+
+    if i < 2 or t[i - 1] != "的":
+        return None
+    rest = plain("t2s")(t[i + len(w):i + len(w) + 12])
+    head = next(iter(tokenizer().cut(rest, HMM=False)), "") if rest else ""
+    if len(head) < 2 or not _HAN_RUN.fullmatch(head) or frequency(plain("t2s")(w) + head) > 0:
+        return None
+    adverbial, measure, event_heads = _frames()
+    left = t[:i - 1]
+    pos = part_of_speech(head)
+    if adverbial.search(left) and pos.startswith("v") and pos != "vn":
+        return "adverbial"
+    if measure.search(left) and len(head) >= 4 and frequency(head) > 0 and head.endswith(event_heads):
+        return "measure"
+    return None
+
+
 def find_stuffing(texts: list[str]) -> tuple[list[str], dict[str, list[tuple[int, int, str]]]]:
     """Stuffed keywords and the occurrences to remove: {keyword: [(line index, pos, reason)]}.
 
@@ -322,7 +420,40 @@ def find_stuffing(texts: list[str]) -> tuple[list[str], dict[str, list[tuple[int
         overlapping = any(w in w2 or w2 in w for w2 in kept)
         if not covered and not overlapping:
             kept.append(w)
+    # A found keyword is also an insertion where the grammar of its frame rejects it (the
+    # frames need the keyword to be stuffed already: they never find a keyword themselves).
+    for w in kept:
+        seen = {(k, i) for k, i, _ in found[w]}
+        extra = [(k, i, why) for k, i in _occurrences(texts, w) if (k, i) not in seen
+                 for why in [_wedged(texts[k], w, i)] if why]
+        found[w] = sorted(found[w] + extra)
     return kept, {w: found[w] for w in kept}
+
+
+# Parts of speech (jieba) of nouns and place words: never reduplicated in Chinese (unlike verbs,
+# 看看, adverbs, 非常非常, or classifiers, 天天), so a noun written twice in a row is an insertion.
+_NOUN_POS = ("n", "ns", "nz", "nt", "s")
+_DOUBLED = re.compile(f"([{HAN}]{{2,4}})\\1")
+
+
+def find_doubled_nouns(texts: list[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """{word: [(line index, pos of the second copy, "repeated")]} for a dictionary noun written
+    twice in a row (国内国内大模型), both copies whole words of the line's segmentation. Used
+    only in documents already flagged as stuffed."""
+    from builders.textscript.convert import plain
+    from builders.textscript.words import part_of_speech, word_ends
+
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for k, t in enumerate(texts):
+        for m in _DOUBLED.finditer(t):
+            w, i = m.group(1), m.start()
+            if part_of_speech(plain("t2s")(w)) not in _NOUN_POS:
+                continue
+            ends = word_ends(t)
+            if ends is None or not {i + len(w), i + 2 * len(w)} <= set(ends) or (i and i not in ends):
+                continue
+            found.setdefault(w, []).append((k, i + len(w), "repeated"))
+    return found
 
 
 def _remove(texts: list[str], hits: dict[str, list[tuple[int, int, str]]],
@@ -370,7 +501,12 @@ def process_spin(lines: list[Line]) -> SpinResult:
     is_stuffed = stuffing_score > float(cfg["stuffing_threshold"])
     work = texts
     if is_stuffed:
-        work, removed = _remove(texts, hits, numbers)
+        # A stuffed document's nouns written twice in a row are insertions too (not counted in
+        # the stuffing score, which measures the keywords alone).
+        remove = {w: list(v) for w, v in hits.items()}
+        for w, occ in find_doubled_nouns(texts).items():
+            remove[w] = sorted(remove.get(w, []) + occ)
+        work, removed = _remove(texts, remove, numbers)
         repairs.extend(removed)
 
     score, lexicon_hits = spin_score(work)

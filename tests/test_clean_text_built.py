@@ -86,7 +86,8 @@ def test_spun_seed_flagged_restored_and_logged(built_dataset: Path) -> None:
 
 def test_summaries_of_the_spun_seed_are_restored_and_destuffed(built_dataset: Path, repo_root: Path) -> None:
     """Issue 18: the built LEAD-3 and TextRank summaries of seed 000 come from the restored,
-    de-stuffed text: no spun form of the list read from the page, no removed insertion."""
+    de-stuffed text: no spun form of the list read from the page, no stuffed keyword of the
+    list counted by reading it (and the text has none)."""
     forms = [f for f in (repo_root / "tests/fixtures/seed000_spun_forms.txt").read_text(encoding="utf-8").splitlines()
              if f and not f.startswith("#")]
     doc = next(r for r in _rows(built_dataset, "documents") if r["id"].startswith("000_"))
@@ -95,7 +96,12 @@ def test_summaries_of_the_spun_seed_are_restored_and_destuffed(built_dataset: Pa
     assert len(removed) >= 15
     automatic = [s for s in doc["summaries"] if s["script"] == "Hans" and s["provenance"] == "automatic"]
     assert len(automatic) >= 2 and doc["summary_zh_hans"]
+    stuffed = [r.split("\t") for r in (repo_root / "tests/fixtures/seed000_stuffed.tsv").read_text(encoding="utf-8").splitlines()
+               if r and not r.startswith("#") and not r.startswith("with\t")]
+    body = doc["text"].replace("\n", "")
+    assert [w for w, _ in stuffed if w in body] == [] and [w for w, without in stuffed if without not in body] == []
     for text in [s["text"] for s in automatic] + [doc["summary_zh_hans"]]:
         assert [f for f in forms if f in text] == []
         assert [b for b in removed if b in text] == []
+        assert [w for w, _ in stuffed if w in text] == []
         assert all(text[m.start() - 1] == "“" for m in re.finditer("饥渴", text))

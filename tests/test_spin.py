@@ -183,6 +183,30 @@ def test_spun_seed_flagged_restored_and_destuffed() -> None:
     assert "。饥渴" not in text and "是饥渴" not in text
 
 
+def seed000_stuffed() -> list[tuple[str, str]]:
+    rows = (FIXTURES / "seed000_stuffed.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple(r.split("\t")) for r in rows if r and not r.startswith("#") and not r.startswith("with\t")]
+
+
+@pytest.mark.parametrize("teaser", ["content", "evidence"])
+def test_every_stuffed_insertion_of_seed000_is_removed(teaser: str) -> None:
+    # The page's 简介 teaser repeats the lead unstuffed. Read as a content line (as here) or, as
+    # the pipeline labels it, as one of the page's other lines, it attests the lead's sequences.
+    lines = seed_lines("000")
+    lead = [ln for ln in lines if ln.text.lstrip().startswith("简介")]
+    assert len(lead) == 1
+    if teaser == "content":
+        res = process_spin(lines)
+    else:
+        res = process_spin([ln for ln in lines if ln not in lead], [lead[0].text])
+    text = "".join(t.replace("\n", "") for t in res.texts.values())
+    rows = seed000_stuffed()
+    assert len(rows) == 16
+    assert [w for w, _ in rows if w in text] == []
+    assert [w for w, without in rows if without not in text] == []
+    assert len([r for r in res.repairs if r.kind == "keyword-stuffing"]) == 16
+
+
 # --------------------------------------------------------------------------- fast paths
 
 

@@ -190,7 +190,8 @@ def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: in
         "is_stuffed": False,
     }
     if process_spin is not None and content:
-        result = process_spin(content)
+        # The page's other lines (a teaser repeating the lead, captions) attest sequences only.
+        result = process_spin(content, [line.text for line in doc.lines if line.label != "content" and line.text.strip()])
         texts.update(result.texts)
         doc.repairs.extend(result.repairs)
         if result.is_spun:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -245,13 +246,15 @@ def _structural(t: str, w: str, i: int) -> str | bool | None:
     return False
 
 
-def _evidence(texts: list[str], joined: str, w: str, k: int, i: int) -> str | None:
+def _evidence(texts: list[str], joined: str, w: str, k: int, i: int, page: str | None = None) -> str | None:
     """Why this occurrence of ``w`` looks inserted (None when it reads as a genuine use).
 
     orphan:   w alone between a clause break and a closing quote / line end ("。饥渴”", "说。算力")
     doubled:  w repeated around 的 ("算力的算力“饥渴”"): the second copy is the insertion
     junction: without w the surrounding text is a sequence found elsewhere in the document,
-              while the text with w is not ("当下的算力中国" vs "当下的中国")
+              while the text with w is not ("当下的算力中国" vs "当下的中国"); ``page`` is the
+              text this is looked up in: the content lines and the page's other lines (a
+              teaser that repeats the lead unstuffed attests its sequences)
     break:    w right after a clause break, followed by a character it never precedes elsewhere
     wedge:    w inside a clause, and neither of its neighbours is attested next to it elsewhere
     """
@@ -265,7 +268,8 @@ def _evidence(texts: list[str], joined: str, w: str, k: int, i: int) -> str | No
     right = t[i + n:i + n + 2]
     if len(left) == 2 and len(right) == 2 and " " not in left + right:
         window = left[-1] + w + right[0]
-        if joined.count(left + right) >= 1 and joined.count(window) == 1:
+        attested = joined if page is None else page
+        if attested.count(left + right) >= 1 and attested.count(window) == 1:
             return "junction"
     nxt = t[i + n:i + n + 1]
     if before in _BREAK and nxt and is_han(nxt) and joined.count(w + nxt) == 1:
@@ -363,16 +367,18 @@ def _wedged(t: str, w: str, i: int) -> str | None:
     return None
 
 
-def find_stuffing(texts: list[str]) -> tuple[list[str], dict[str, list[tuple[int, int, str]]]]:
+def find_stuffing(texts: list[str], evidence: Sequence[str] = ()) -> tuple[list[str], dict[str, list[tuple[int, int, str]]]]:
     """Stuffed keywords and the occurrences to remove: {keyword: [(line index, pos, reason)]}.
 
     A keyword is a Han n-gram seen at least ``stuffing_min_count`` times, with at least
     ``stuffing_min_strong`` occurrences of strong evidence (orphan, doubled, junction), one of
     them structural (orphan or doubled). Its strong occurrences are removed; its weak ones
     (break, wedge) only when most of the keyword's uses look inserted (a word the page does not
-    otherwise use, like 饥渴) or the line also holds a strong insertion (insertions cluster)."""
+    otherwise use, like 饥渴) or the line also holds a strong insertion (insertions cluster).
+    ``evidence``: the page's other lines, read only as attestation of a junction."""
     cfg = _cfg()
     joined = "\n".join(texts)
+    page = "\n".join([*texts, *evidence]) if evidence else joined
     min_count = int(cfg["stuffing_min_count"])
     candidates: dict[str, tuple[int, list[tuple[int, int, str]]]] = {}
     # A keyword needs a structural occurrence (orphan or doubled), and those can be found from
@@ -386,7 +392,7 @@ def find_stuffing(texts: list[str]) -> tuple[list[str], dict[str, list[tuple[int
             continue
         hits = []
         for k, i in occurrences:
-            why = _evidence(texts, joined, w, k, i)
+            why = _evidence(texts, joined, w, k, i, page)
             if why:
                 hits.append((k, i, why))
         strong = [h for h in hits if h[2] in _STRONG]
@@ -487,15 +493,17 @@ def _remove(texts: list[str], hits: dict[str, list[tuple[int, int, str]]],
 # --------------------------------------------------------------------------- entry point
 
 
-def process_spin(lines: list[Line]) -> SpinResult:
-    """Score and (for flagged documents) repair keyword stuffing and spinning."""
+def process_spin(lines: list[Line], evidence: Sequence[str] = ()) -> SpinResult:
+    """Score and (for flagged documents) repair keyword stuffing and spinning of the content
+    ``lines``; ``evidence`` are the page's other lines (read, never changed): where one repeats
+    a content line without an inserted keyword (a teaser), it attests the sequence."""
     cfg = _cfg()
     numbers = [line.number for line in lines]
     texts = [line.text for line in lines]
     han = sum(han_count(t) for t in texts)
     repairs: list[Repair] = []
 
-    keywords, hits = find_stuffing(texts)
+    keywords, hits = find_stuffing(texts, evidence)
     insertions = sum(len(v) for v in hits.values())
     stuffing_score = _per_thousand(insertions, han)
     is_stuffed = stuffing_score > float(cfg["stuffing_threshold"])

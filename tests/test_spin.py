@@ -309,6 +309,16 @@ def test_seed000_spun_forms_left_and_no_fact_changed() -> None:
     assert 0 < res.residual_spin_score < 1.0 < res.spin_score  # measured: 0.32 of 69.9
 
 
+def test_restoration_never_touches_numbers_or_latin_names() -> None:
+    # A fact carried by a number or a Latin-script name (MWC, GPU, 170, 2022) is never restored:
+    # the spun and the restored text hold the same runs of digits and Latin letters, line by line.
+    res = process_spin(seed_lines("000"))
+    runs = re.compile(r"[0-9A-Za-z.%]+")
+    assert {n: runs.findall(t) for n, t in res.spun_texts.items()} == {n: runs.findall(t) for n, t in res.texts.items()}
+    restores = [r for r in res.repairs if r.kind == "spin-restore"]
+    assert len(restores) > 300 and not any(runs.search(r.before + r.after) for r in restores)
+
+
 def test_ambiguous_spun_forms_are_restored_only_by_context() -> None:
     texts = [spun(t) for t in NORMAL] + ["芯片破费量很大，但生产跟不上，即将破费。", "它的老本以亿美元计，老本市场很热。"]
     res = process_spin(lines_of(texts))
@@ -357,6 +367,8 @@ GUARDED = [
     ("他积累了大量财富。", "他积累了大量财富。"),
     ("算力在以前有了提高。", "算力在过去有了提高。"),
     ("在以前的工作中，他很努力。", "在以前的工作中，他很努力。"),
+    ("希望算力可能像水电同样。", "希望算力可能像水电一样。"),
+    ("他和我们同样重视。", "他和我们同样重视。"),
 ]
 
 

@@ -66,7 +66,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     out = _build_out(args)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
-    report = build(out, _paths(args), workers=args.workers, progress=progress, strict=args.strict)
+    evaluation = Path(args.evaluation) if args.evaluation else None
+    report = build(
+        out, _paths(args), workers=args.workers, progress=progress, strict=args.strict, evaluation=evaluation
+    )
     total = sum(sum(v.values()) for v in report.rows.values())
     print(f"built {out} from {report.documents} documents ({total} rows)")
     for config, per in report.rows.items():
@@ -213,6 +216,10 @@ def parser() -> argparse.ArgumentParser:
         help="show a progress bar (default: on when stderr is a terminal)",
     )
     b.add_argument("--strict", action="store_true", help="exit 2 (output untouched) when any page is rejected")
+    b.add_argument(
+        "--evaluation",
+        help="`zhnews evaluate --json` output: copied beside the data, its development-set figures go in the card",
+    )
     b.set_defaults(func=cmd_build)
 
     a = sub.add_parser("add", help="add pages or WARC files to the corpus, with their sources.yaml entries")

@@ -71,6 +71,7 @@ from builders.textscript.convert import get_converter
 
 SPILL_DIR = ".spill"
 REJECTED_FILE = "rejected.json"
+EVALUATION_FILE = "evaluation.json"
 # Exceptions a page's stages turn into a rejection. OSError is the environment (disk, permissions),
 # MemoryError the machine: those stop the build (exit 3).
 _NOT_PAGE_FAULTS = (OSError, MemoryError)
@@ -609,6 +610,21 @@ def write_rejected(out_dir: Path, rejected: list[Rejected]) -> None:
     (out_dir / REJECTED_FILE).write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
+def read_evaluation(path: Path) -> bytes:
+    """The evaluation file as given, checked before anything is written: JSON with the
+    development set's summary and personal-data counts (what the card quotes)."""
+    try:
+        data = path.read_bytes()
+        devset = json.loads(data)["devset"]
+        if not isinstance(devset["summary"], list) or not isinstance(devset["pii"], dict):
+            raise TypeError("devset.summary must be a list and devset.pii an object")
+    except OSError as exc:
+        raise BuildError(f"{path}: evaluation file cannot be read ({exc.strerror or exc})") from exc
+    except (ValueError, KeyError, TypeError) as exc:
+        raise BuildError(f"{path}: not an evaluation of `zhnews evaluate --json` ({type(exc).__name__}: {exc})") from exc
+    return data
+
+
 def build(
     out: Path,
     paths: Paths | None = None,
@@ -616,6 +632,7 @@ def build(
     progress: bool = False,
     executor: Executor | None = None,
     strict: bool = False,
+    evaluation: Path | None = None,
 ) -> BuildReport:
     """The whole build into ``out``, replaced atomically only when everything passed.
 
@@ -628,6 +645,7 @@ def build(
     # Refuse a folder that is not ours before reading the corpus (and again before the swap).
     protected = [Protected(paths.corpus, "the corpus", inside=True)]
     guard_output(out, DATASET, protected)
+    evaluation_bytes = read_evaluation(evaluation) if evaluation is not None else None
     workers = workers or default_workers()
     report = BuildReport(workers=workers, executor=getattr(executor, "name", "local") if executor else "local")
     with report.timed("sources"):
@@ -727,6 +745,8 @@ def build(
             spill_dir.rmdir()
             fault_point("before-card")
             write_rejected(tmp, report.rejected)
+            if evaluation_bytes is not None:
+                (tmp / EVALUATION_FILE).write_bytes(evaluation_bytes)
             with naming(tmp / "README.md"):
                 write_card(tmp)
             report.note_peak("export: card")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -160,6 +161,7 @@ def evaluate_devset(devset: Path = DEVSET) -> dict[str, Any]:
             }
         rows.append(score_page(gold, result))
     ours = totals(rows)
+    pii = pii_counts(d.quality.get("pii", {}) for d in docs)
     other = json.loads(TRAFILATURA_JSON.read_text(encoding="utf-8")) if TRAFILATURA_JSON.is_file() else None
     summary = [_summary_row("this project (zhnews)", ours)]
     if other is not None:
@@ -180,9 +182,26 @@ def evaluate_devset(devset: Path = DEVSET) -> dict[str, Any]:
         ],
         "rejected": [{"id": r.id, "file": r.file, "stage": r.stage, "reason": r.reason} for r in rejected],
         "totals": ours,
+        # Personal data found by the clean step (builders/clean/pii.py) on these pages: masked
+        # (email, phone, id, ip) or counted and kept (landline). Not scored against a gold.
+        "pii": pii,
         "pages": rows,
         "trafilatura": other,
     }
+
+
+PII_TYPES = ("email", "phone", "id", "ip", "landline")
+
+
+def pii_counts(per_document: Iterable[Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """Per PII type: how many were found and in how many pages."""
+    out = {kind: {"found": 0, "documents": 0} for kind in PII_TYPES}
+    for counts in per_document:
+        for kind in PII_TYPES:
+            n = int(counts.get(kind, 0))
+            out[kind]["found"] += n
+            out[kind]["documents"] += bool(n)
+    return out
 
 
 def _summary_row(name: str, t: dict[str, Any]) -> dict[str, Any]:

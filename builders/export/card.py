@@ -251,6 +251,42 @@ def _entity_rows(stats: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+EVALUATION = "evaluation.json"
+
+
+def development_set(out_dir: Path) -> dict[str, Any] | None:
+    """The development set's part of ``evaluation.json`` beside the data (``zhnews build
+    --evaluation``), or None when the build was given no evaluation."""
+    path = out_dir / EVALUATION
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text(encoding="utf-8")).get("devset")
+
+
+def development_set_section(devset: dict[str, Any] | None) -> str:
+    """How the extractor did on real pages of other sites than the corpus's (figures of
+    ``zhnews evaluate``; the pages are not part of this dataset)."""
+    if devset is None:
+        return (
+            "The builders are also scored on a development set of real HTML pages from other sites "
+            "(`zhnews evaluate`); this build was made without that evaluation, so its figures are not here."
+        )
+    header = ["extractor", "refused", "body kept", "boilerplate removed", "title", "date", "publisher", "authors"]
+    rows = [[md_inline(str(row.get(h, ""))) for h in header] for row in devset["summary"]]
+    pages = devset.get("totals", {}).get("pages", "the")
+    return f"""The builders are developed against a separate **development set** of {pages} real HTML pages from
+as many news sites of the mainland, Taiwan and Hong Kong, in both scripts and in legacy encodings
+(`tests/fixtures/devset` in the repository, with their sources and licences; the pages are not
+part of this dataset). `zhnews evaluate` builds them with the same stages and scores the result
+against maintainers' gold: body sentences kept, boilerplate snippets removed, and the title,
+date, publisher and authors chosen. The figures are **in-sample** (the rules were written by
+people who had looked at these pages), so they are an upper bound for unseen sites; trafilatura
+is scored with the same rules for comparison. `evaluation.json` beside the data has every
+page's row.
+
+{_table(header, rows)}"""
+
+
 def _rejected_count(out_dir: Path) -> int:
     """Pages the build set aside (rejected.json beside the data; 0 when there is none)."""
     path = out_dir / "rejected.json"
@@ -360,10 +396,10 @@ print(docs.schema.field("published_at").type, docs.column("published_at").to_pyl
 ```'''
 
 
-def personal_and_sensitive_information(stats: dict[str, Any]) -> str:
+def personal_and_sensitive_information(stats: dict[str, Any], devset: dict[str, Any] | None = None) -> str:
     """The body of the template's "Personal and Sensitive Information" section: what was masked,
     with this build's figures (:func:`personal_information`)."""
-    return personal_information(stats)
+    return personal_information(stats, devset)
 
 
 def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
@@ -374,6 +410,7 @@ def card_body(out_dir: Path, stats: dict[str, Any]) -> str:
     creator = str(release["creator"]["name"])
     repo = str(cfg["hub_repo"])
     facts = document_facts(out_dir)
+    devset = development_set(out_dir)
     docs_n = stats["documents"]
 
     split_rows = [
@@ -583,6 +620,8 @@ Repairs made (rows of the `repairs` config):
 
 {_table(["kind", "count"], repair_rows)}
 
+{development_set_section(devset)}
+
 #### Who are the source data producers?
 
 News publishers and reporters, as named by the pages ({len(publishers)} publisher names over
@@ -625,7 +664,7 @@ everything else is made by the builders' rules and extractive methods named per 
 
 #### Personal and Sensitive Information
 
-{personal_and_sensitive_information(stats)}
+{personal_and_sensitive_information(stats, devset)}
 
 ## Bias, Risks, and Limitations
 
@@ -701,13 +740,25 @@ _PII_ROWS = (
 )
 
 
-def personal_information(stats: dict[str, Any]) -> str:
+def personal_information(stats: dict[str, Any], devset: dict[str, Any] | None = None) -> str:
     """The card's "Personal and Sensitive Information" section, with this build's figures."""
     pii = stats.get("pii", {})
-    rows = [
-        [what, policy, pii.get(kind, {}).get("found", 0), pii.get(kind, {}).get("documents", 0)]
-        for kind, what, policy in _PII_ROWS
-    ]
+    dev = (devset or {}).get("pii")
+    header = ["what", "policy", "found", "documents"]
+    if dev is not None:
+        header += ["found (development set)", "pages (development set)"]
+    rows = []
+    for kind, what, policy in _PII_ROWS:
+        row = [what, policy, pii.get(kind, {}).get("found", 0), pii.get(kind, {}).get("documents", 0)]
+        if dev is not None:
+            row += [dev.get(kind, {}).get("found", 0), dev.get(kind, {}).get("documents", 0)]
+        rows.append(row)
+    dev_note = (
+        "The last two columns are the development set's (real pages of other sites, not in this "
+        "dataset; see Data Collection and Processing), counted by the same step."
+        if dev is not None
+        else "The development set's figures are given when the build is made with `--evaluation` (`make build` does)."
+    )
     hub = section("dataset")["hub_repo"]
     return f"""The pages are public news reports, but crawled pages also carry contact details: reporters' and
 readers' e-mail addresses, mobile numbers in classifieds and comments, now and then an identity
@@ -720,7 +771,10 @@ is only the value's shape, digits as `0` and letters as `x`, never the value; li
 page's metadata), and each document counts its masks per type in `quality.pii_email`,
 `pii_phone`, `pii_id`, `pii_ip` (and the landlines kept in `pii_landline`).
 
-{_table(["what", "policy", "found", "documents"], rows)}
+{_table(header, rows)}
+
+"found" counts the masks made (or, for landlines, the numbers kept) in every raw line of a page,
+boilerplate included, and in its metadata. {dev_note}
 
 - **Masked** whatever its owner: an address or a mobile number cannot be told apart as a
   person's or an office's, and masking one of an office costs a reader nothing.

@@ -212,7 +212,8 @@ class Document:
     topic_scores: list[TopicScore] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
     topics_source: str = ""
-    keywords: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)  # zh-Hans
+    keywords_zh_hant: list[str] = field(default_factory=list)
     entities: list[EntityMention] = field(default_factory=list)
     # split
     split: str = ""

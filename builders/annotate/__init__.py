@@ -13,7 +13,7 @@ from typing import Any
 from builders.annotate import tokenize
 from builders.annotate.curated import CuratedAnnotation, load_curated
 from builders.annotate.entities import default_matcher
-from builders.annotate.keywords import extract_keywords
+from builders.annotate.keywords import extract_keywords, keywords_in_hant
 from builders.annotate.segmented import Segmented, segment_text
 from builders.annotate.summarize import SentenceOptions, TextRankOptions, lead_n, textrank
 from builders.annotate.topics import (
@@ -165,6 +165,7 @@ def annotate_document(
     doc.keywords = extract_keywords(
         text, int(kw["top_k"]), int(kw["min_word_chars"]), tokens=list(segmented.words())
     )
+    doc.keywords_zh_hant = keywords_in_hant(doc.keywords, doc.text_zh_hans.strip(), doc.text_zh_hant.strip(), to_hant)
     # Matched in the Simplified text; surface forms read from the text in its own script.
     doc.entities = default_matcher().find(text, doc.text.strip())
     return doc

@@ -6,7 +6,7 @@ Deterministic: ties are broken by first occurrence in the text.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from builders.annotate.tokenize import content_tokens, idf_table, segment
 
@@ -35,3 +35,18 @@ def extract_keywords(
     weight = {w: c / total * idf.get(w, median) for w, c in counts.items()}
     ranked = sorted(counts, key=lambda w: (-round(weight[w], 9), first[w]))
     return [surface[w] for w in ranked[:top_k]]
+
+
+def keywords_in_hant(
+    keywords: Sequence[str], text_hans: str, text_hant: str, to_hant: Callable[[str], str]
+) -> list[str]:
+    """Each zh-Hans keyword as the document's zh-Hant text writes it: the aligned span of
+    ``text_hant`` at the keyword's first occurrence in ``text_hans`` (conversion keeps the text's
+    length, so the span is the keyword as converted in its context, names and measure words
+    included), else the keyword converted on its own."""
+    aligned = len(text_hans) == len(text_hant)
+    out = []
+    for word in keywords:
+        at = text_hans.find(word) if aligned else -1
+        out.append(text_hant[at : at + len(word)] if at >= 0 else to_hant(word))
+    return out

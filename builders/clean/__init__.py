@@ -198,7 +198,6 @@ def clean_document(doc: Document, line_doc_counts: Mapping[int, int], n_docs: in
             spun_texts = {n: result.spun_texts.get(n, texts[n]) for n in texts}
         quality = {
             "spin_score": float(result.spin_score),
-            # Not exported yet (the documents schema has no column for it): see docs/repairs.md.
             "spin_score_residual": float(result.residual_spin_score),
             "is_spun": bool(result.is_spun),
             "stuffing_score": float(result.stuffing_score),

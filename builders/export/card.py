@@ -123,7 +123,7 @@ Hugging Face Hub is gated: requesting it means accepting these terms.
 | part of the dataset | columns | rights and licence |
 |---|---|---|
 | Article text | `documents`: `title*`, `text*` (`text_spun` included); `paragraphs`: `text*`; `lines.raw_text`; `repairs.before` / `after` | © its publisher (`documents.publisher`, `source.licence` per document). Redistributed for research under the terms below; no licence is granted. |
-| Automatic annotations derived from the text | zh-Hans / zh-Hant conversions, automatic summaries (sentences extracted from the article), `keywords`, `entities`, automatic `topics` and `topic_scores`, `lines.label` / `reason`, `repairs`, quality signals | Follow the text: same rights and terms as the article text they come from. |
+| Automatic annotations derived from the text | zh-Hans / zh-Hant conversions, automatic summaries (sentences extracted from the article), `keywords_zh_hans` / `keywords_zh_hant`, `entities`, automatic `topics` and `topic_scores`, `lines.label` / `reason`, `repairs`, quality signals | Follow the text: same rights and terms as the article text they come from. |
 | Curated annotations | summaries with `provenance = curated`, `topics` where `topics_source = curated`, `lines.gold_label`, the entity gazetteer | Made by the maintainers: {own}. A curated summary describes an article; quoting it does not license the article. |
 | Schema, builders, documentation | `schema/`, `builders/`, `docs/` of the [source repository]({cfg['repository']}) | {own}. |
 | Topic codes | IPTC Media Topic codes and labels in the topic taxonomy | © IPTC, [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/). |
@@ -327,6 +327,43 @@ def document_facts(out_dir: Path) -> dict[str, Any]:
         "topics_source": topics_source,
         "gold_lines": gold,
     }
+
+
+def spun_documents(out_dir: Path) -> list[list[Any]]:
+    """The documents flagged as spun or stuffed, with their scores before and after restoration."""
+    rows = []
+    for _split, row in iter_rows(out_dir, "documents", ["id", "quality"]):
+        q = row["quality"]
+        if q["is_spun"] or q["is_stuffed"]:
+            rows.append([
+                f"`{md_inline(row['id'])}`", "yes" if q["is_spun"] else "no", f"{q['spin_score']:.2f}",
+                f"{q['spin_score_residual']:.2f}", "yes" if q["is_stuffed"] else "no",
+            ])
+    return sorted(rows)
+
+
+def spun_text_section(out_dir: Path, docs_n: int, threshold: float) -> str:
+    rows = spun_documents(out_dir)
+    table = (
+        _table(["document", "is_spun", "spin_score", "spin_score_residual", "is_stuffed"], rows)
+        if rows
+        else "No document of this build is flagged."
+    )
+    return f"""**Spun and stuffed text.** Reposting sites run articles through "伪原创" spinners, which swap
+words for near-synonyms (人工智能 → 家养智能, 模型 → 模子), and stuff target keywords into
+sentences. {_share(sum(r[1] == "yes" for r in rows), docs_n)} documents are flagged as spun
+(`quality.is_spun`: `spin_score`, the weighted spinner substitutions per 1,000 Han characters,
+above {threshold:g}) and {_share(sum(r[4] == "yes" for r in rows), docs_n)} as keyword-stuffed
+(`quality.is_stuffed`). For these, *restoration* means: stuffed keywords are removed where they
+stand out of syntax, and a spun word is put back to its original only where the context decides
+it (a reviewable lexicon of general spinner pairs, each with its context guard; a word that could
+change a fact, such as a verb, a name or a number, is never replaced on frequency alone). Every
+change is a `repairs` row (`spin-restore`, `keyword-stuffing`). `text` holds the restored text,
+`text_spun` the spun original (de-stuffed), and the summaries, keywords and topics are made from
+the restored text. Restoration is best effort: `spin_score_residual` scores what is left, so
+users who need natural prose can filter on it or drop flagged documents.
+
+{table}"""
 
 
 def _when(stamp: Any) -> str:
@@ -539,7 +576,7 @@ Configs (one Parquet file per split under `data/<config>/`; the JSON Schema of e
   `text_zh_hans` / `text_zh_hant`; `title`, `published_at` (a timestamp in UTC+08:00, with
   `published_at_precision`), `publisher`, `author` and `metadata_rules`; `script` with
   `script_evidence`; `summaries` (all, with provenance) and the best `summary_zh_hans` /
-  `summary_zh_hant` / `summary_en`; `topics` (topic ids), `topic_scores`, `keywords`,
+  `summary_zh_hant` / `summary_en`; `topics` (topic ids), `topic_scores`, `keywords_zh_hans` / `keywords_zh_hant`,
   `entities`; `quality` (with the number of `repairs`), `source`.
 - `paragraphs`: one row per paragraph of clean text, both scripts, with its document and position.
 - `lines`: one row per non-blank raw line (per block of visible text for HTML pages, with its
@@ -620,6 +657,8 @@ Repairs made (rows of the `repairs` config):
 
 {_table(["kind", "count"], repair_rows)}
 
+{spun_text_section(out_dir, docs_n, float(section("repairs")["spin_threshold"]))}
+
 {development_set_section(devset)}
 
 #### Who are the source data producers?
@@ -638,7 +677,7 @@ pages were crawled from. Publication times are known for {_share(dated, docs_n)}
 | `summaries` with `provenance = automatic` | extractive methods, method id and version per value |
 | `summary_zh_hant` | the zh-Hans summary converted with OpenCC |
 | `topics` | the maintainers' gold set where `topics_source = curated` ({_share(curated_topics, docs_n)} documents), else the automatic labeler |
-| `topic_scores`, `keywords` | automatic, method id and version per value |
+| `topic_scores`, `keywords_zh_hans`, `keywords_zh_hant` | automatic, method id and version per value |
 | `entities` | automatic: the maintainers' gazetteer ([`schema/entities.yaml`]({_source_link("schema/entities.yaml", version)}), with its provenance) matched on word boundaries |
 | `lines.gold_label` | written by the maintainers ({facts['gold_lines']} lines) |
 | `lines.label`, `lines.reason`, `repairs` | automatic (rules in the repository, `repairs.method` names the step) |

@@ -78,6 +78,7 @@ def document_row(doc: Document) -> dict[str, Any]:
         "quality": {
             "content_line_share": round(len(content) / len(non_blank), 6) if non_blank else 0.0,
             "spin_score": float(quality.get("spin_score", 0.0)),
+            "spin_score_residual": float(quality.get("spin_score_residual", quality.get("spin_score", 0.0))),
             "is_spun": bool(quality.get("is_spun", False)),
             "stuffing_score": float(quality.get("stuffing_score", 0.0)),
             "is_stuffed": bool(quality.get("is_stuffed", False)),
@@ -104,7 +105,8 @@ def document_row(doc: Document) -> dict[str, Any]:
         "topics": list(doc.topics),
         "topics_source": doc.topics_source,
         "topic_scores": [{"topic": t.topic, "score": float(t.score), "method": t.method} for t in doc.topic_scores],
-        "keywords": list(doc.keywords),
+        "keywords_zh_hans": list(doc.keywords),
+        "keywords_zh_hant": list(doc.keywords_zh_hant),
         "entities": [{"id": e.id, "type": e.type, "forms": list(e.forms), "count": e.count} for e in doc.entities],
         "source": {
             "file": doc.source.file,
@@ -120,11 +122,13 @@ def document_row(doc: Document) -> dict[str, Any]:
 
 
 def paragraph_rows(doc: Document) -> list[dict[str, Any]]:
+    spun = bool(doc.quality.get("is_spun", False))
     return [
         {
             "id": f"{doc.id}-p{p.index:04d}",
             "document_id": doc.id,
             "split": doc.split,
+            "document_is_spun": spun,
             "paragraph_index": p.index,
             "text": p.text,
             "text_zh_hans": p.text_zh_hans,
@@ -140,10 +144,12 @@ def paragraph_rows(doc: Document) -> list[dict[str, Any]]:
 
 def repair_rows(doc: Document) -> list[dict[str, Any]]:
     """The repair log, one row per change in the order made (the document row keeps the count)."""
+    spun = bool(doc.quality.get("is_spun", False))
     return [
         {
             "document_id": doc.id,
             "split": doc.split,
+            "document_is_spun": spun,
             "repair_index": i,
             "line": r.line,
             "kind": r.kind,
@@ -157,10 +163,12 @@ def repair_rows(doc: Document) -> list[dict[str, Any]]:
 
 def line_rows(doc: Document, gold_label: Callable[[int], str | None]) -> list[dict[str, Any]]:
     """Non-blank raw lines only: blank lines carry no decision worth learning."""
+    spun = bool(doc.quality.get("is_spun", False))
     return [
         {
             "document_id": doc.id,
             "split": doc.split,
+            "document_is_spun": spun,
             "line_number": line.number,
             "raw_text": line.raw,
             "location": line.block.path if line.block is not None else None,

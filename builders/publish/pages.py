@@ -469,7 +469,9 @@ def document_page(
         f' / {html_text(topic_info.get(n, {}).get("en") or n)}</span>'
         for n in topic_names_shown
     )
-    keywords = " ".join(f'<span class="zh-keyword">{html_text(k)}</span>' for k in doc["keywords"])
+    # Keywords in the document's own script (older folders have one zh-Hans list, `keywords`).
+    shown = doc.get("keywords_zh_hant") if script == "Hant" else doc.get("keywords_zh_hans")
+    keywords = " ".join(f'<span class="zh-keyword">{html_text(k)}</span>' for k in (shown or doc.get("keywords") or []))
     entities = _entity_chips(doc, gazetteer, lang)
     date = date_text(doc["published_at"])
     bar = " · ".join(

@@ -64,7 +64,7 @@ def test_every_written_record_validates(built_dataset: Path, config: str) -> Non
 
 def test_schema_rejects_a_broken_record() -> None:
     good = {
-        "document_id": "abc", "split": "train", "line_number": 3, "raw_text": "x",
+        "document_id": "abc", "split": "train", "document_is_spun": False, "line_number": 3, "raw_text": "x",
         "location": "body>div#main>p", "label": "boilerplate", "reason": "navigation", "gold_label": None,
     }
     assert list(record_errors("lines", good)) == []

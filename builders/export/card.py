@@ -512,10 +512,9 @@ labels with their provenance, and quality signals.
 
 Version **{version}** · {docs_n} documents · {stats['paragraphs']} paragraphs ·
 {stats['lines']} labelled raw lines · {total_repairs} logged repairs · {stats['characters']}
-characters of clean text ·
-{_rejected_count(out_dir)} pages set aside (`rejected.json` lists each with the stage and the
-reason). Access is gated: the articles' copyright stays with their publishers,
-and the [terms]({LICENCE}) allow research use without redistributing the text.
+characters of clean text · {_rejected_count(out_dir)} pages set aside (`rejected.json` lists
+each with the stage and the reason). Access is gated: the articles' copyright stays with their
+publishers, and the [terms]({LICENCE}) allow research use without redistributing the text.
 
 ## Dataset Details
 
@@ -585,6 +584,9 @@ Configs (one Parquet file per split under `data/<config>/`; the JSON Schema of e
   evaluating boilerplate removal on Chinese pages.
 - `repairs`: one row per change made to a document's raw text (`document_id`, `repair_index`,
   `line`, `kind`, `before`, `after`, `method`), in the order made; join on `documents.id`.
+
+`paragraphs`, `lines` and `repairs` also carry `document_is_spun`, the document's spun flag, so
+text restored from machine-spun pages can be filtered in any config without a join.
 
 **Labels are strings.** `script`, `label`, `topics` and the other closed lists below are stored
 as their names, not as class-label integers: pandas, DuckDB, Polars, Spark and the Hub viewer

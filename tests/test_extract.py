@@ -6,6 +6,9 @@ failure classes named in the issue.
 
 from __future__ import annotations
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from builders.clean import clean_document, label_lines
 from builders.extract import extract_document
 from builders.extract.html import class_words, extract_blocks, markup_depth, parse
@@ -103,3 +106,13 @@ def test_own_date_line_is_not_repeated_across_corpus() -> None:
 def test_markup_depth_counts_nesting_not_void_or_self_closing_tags() -> None:
     assert markup_depth("<div><div><br><img src=x><p>a<p>b</div></div>") == 2
     assert markup_depth("<div>" * 50 + "</div>" * 50) == 50
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=0x3000, max_codepoint=0xFB00) | st.characters(max_codepoint=0x7F)))
+@example("\u4e00\u9fff\u3400\u4dbf\uf900\ufaff\u33ff\u4dc0\ufb00 a")
+def test_han_count_counts_the_three_han_blocks(text: str) -> None:
+    """The regex count equals the definition (every character of the three blocks, ends included)."""
+    from builders.extract import HAN_RANGES, han_count
+
+    assert han_count(text) == sum(1 for c in text if any(lo <= c <= hi for lo, hi in HAN_RANGES))

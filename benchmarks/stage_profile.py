@@ -21,6 +21,7 @@ from typing import Any
 import builders.annotate as annotate
 import builders.clean as clean
 from builders import pipeline
+from builders.annotate.entities import EntityMatcher
 from builders.config import Paths, default_paths
 from builders.enrich.near_duplicates import NearDuplicateIndex
 from builders.ingest.sources import load_sources
@@ -41,6 +42,7 @@ STAGES: list[tuple[str, Any, str]] = [
     ("  LEAD-3 and TextRank", annotate, "automatic_summaries"),
     ("  topics", annotate, "automatic_topics"),
     ("  keywords", annotate, "extract_keywords"),
+    ("  entities (gazetteer match)", EntityMatcher, "find"),
     ("rows: encode and validate", pipeline, "encode_rows"),
     ("MinHash signatures", NearDuplicateIndex, "signatures"),
 ]

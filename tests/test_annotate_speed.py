@@ -17,10 +17,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builders import diskcache
 from builders.annotate import (
     annotate_document,
     automatic_summaries,
-    diskcache,
     sentence_options,
     textrank_options,
 )
@@ -395,22 +395,27 @@ def test_cache_folder_follows_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_cached_prefix_dictionary_equals_a_fresh_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The prefix dictionary that the conversion's and the annotators' tokenizers read from the
+    disk cache is what jieba builds from its bundled dictionary, and a second read is a copy of
+    its own (the annotators add their user words to theirs)."""
+    import io
+
     import jieba
 
-    from builders.annotate import tokenize
+    from builders.textscript import words
 
     monkeypatch.setenv(diskcache.CACHE_ENV, str(tmp_path))
     tok = jieba.Tokenizer()
     with tok.get_dict_file() as fh:
         data = fh.read()
-    fresh = tokenize._prefix_dict(data)
-    name = f"jieba-{jieba.__version__}-prefix"
-    built = diskcache.cached_build(
-        name, data, lambda: tokenize._prefix_dict(data), tokenize._valid_prefix_dict
-    )
-    loaded = diskcache.cached_build(name, data, lambda: pytest.fail("not read"), tokenize._valid_prefix_dict)
-    assert built == fresh == loaded
+    fresh = jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
+    built = words.prefix_dict()
     assert os.listdir(tmp_path)
+    monkeypatch.setattr(jieba.Tokenizer, "gen_pfdict", staticmethod(lambda f: pytest.fail("not read from the cache")))
+    loaded = words.prefix_dict()
+    assert built == fresh == loaded
+    loaded[0]["一个新词"] = 1
+    assert "一个新词" not in words.prefix_dict()[0]
 
 
 def test_repeated_sentence_ties_go_to_the_first_copy() -> None:

@@ -7,7 +7,7 @@ other code, e.g. MkDocs search, may configure) and jieba's own cache file in /tm
 ``enable_paddle`` is never called (it pip-installs a package at run time).
 
 Building the prefix dictionary from jieba's 350k-word file takes 0.7-2 s per process, so the
-result is kept in a disk cache (:mod:`builders.annotate.diskcache`) keyed by the sha256 of the
+result is kept in a disk cache (:mod:`builders.diskcache`) keyed by the sha256 of the
 dictionary bytes: the same bytes always give the same prefix dictionary, so a cached one cannot
 change a segmentation. The user dictionary is applied on top in every process (65 lines,
 milliseconds), so editing it never needs a cache purge. The IDF table is cached the same way.
@@ -28,8 +28,9 @@ from typing import Any
 
 import jieba
 
-from builders.annotate.diskcache import cached_build
 from builders.config import section
+from builders.diskcache import cached_build
+from builders.textscript.words import prefix_dict
 
 USER_DICT = Path(__file__).resolve().parent / "userdict.txt"
 IDF_FILE = Path(jieba.__file__).resolve().parent / "analyse" / "idf.txt"
@@ -53,29 +54,13 @@ SEGMENT_CACHE_SIZE = 20_000
 SEGMENT_CACHE_MAX_CHARS = 300
 
 
-def _prefix_dict(data: bytes) -> tuple[dict[str, int], int]:
-    return jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
-
-
-def _valid_prefix_dict(value: Any) -> bool:
-    return (
-        isinstance(value, tuple)
-        and len(value) == 2
-        and isinstance(value[0], dict)
-        and isinstance(value[1], int)
-    )
-
-
 @cache
 def _tokenizer() -> jieba.Tokenizer:
     tok = jieba.Tokenizer()
     logging.getLogger("jieba").setLevel(logging.WARNING)
-    with tok.get_dict_file() as fh:
-        data = fh.read()
-    # What Tokenizer.initialize does, with our cache instead of jieba's file in /tmp.
-    tok.FREQ, tok.total = cached_build(
-        f"jieba-{jieba.__version__}-prefix", data, lambda: _prefix_dict(data), _valid_prefix_dict
-    )
+    # What Tokenizer.initialize does, with our cache instead of jieba's file in /tmp; a dict of
+    # its own, since the user dictionary below adds to it.
+    tok.FREQ, tok.total = prefix_dict()
     tok.initialized = True
     tok.load_userdict(str(USER_DICT))
     return tok

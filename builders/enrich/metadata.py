@@ -370,6 +370,7 @@ _UPDATE_LABEL = re.compile(r"更新|修改|编辑于|最后|update", re.I)
 _EPOCH = re.compile(r"1\d{9}(?:\d{3})?")
 _COMPACT_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?!\d)")
 _PROSE_END = re.compile(r"[。！？!?…][”’\"'）)」』]*$")
+_KICKER_MAX = 7  # a column kicker before the headline: up to six characters and a separator
 _HEADER_MAX_LINES = 20  # a byline sits within this many lines below the headline
 # A character of every editor label in both scripts: lines without one skip the conversion.
 _EDITOR_HINT = re.compile(r"[编編校审審监監排统統摄攝图圖视視制製设設]")
@@ -591,7 +592,7 @@ def choose_title(page: _Page) -> Field:
     if best is not None:
         _, i, rule = best
         page.headline = i
-        return Field(page.lines[i], rule)
+        return _without_kicker(page.lines[i], rule, refs)
     h1 = next(
         (c for c in page.of("heading") if c.rule == "h1" and len(_key(c.value)) >= 4 and _key(c.value) not in sites),
         None,
@@ -610,6 +611,20 @@ def choose_title(page: _Page) -> Field:
         page.headline = h1.pos
         return Field(h1.value, "h1")
     return Field()
+
+
+def _without_kicker(line: str, rule: str, refs: list[MetaCandidate]) -> Field:
+    """The visible headline without a short column kicker ("快讯｜", "独家：") that the page's
+    structured headline (JSON-LD, og:title) leaves out: the structured one is the headline."""
+    key = _key(line)
+    for c in refs:
+        if c.rule not in ("json-ld:headline", "meta:og:title"):
+            continue
+        ref = _key(c.value)
+        extra = len(key) - len(ref)
+        if 0 < extra <= _KICKER_MAX and key.endswith(ref) and key[extra - 1] in _SEP_CHARS:
+            return Field(c.value.strip(), f"{rule}:kicker~{c.rule}")
+    return Field(line, rule)
 
 
 def _strip_site_suffix(value: str, sites: set[str]) -> str:
@@ -820,6 +835,8 @@ def choose_publisher(page: _Page, title: str | None) -> Field:
                     continue
                 value = _original_slice(original, simple, match.start("a"), a)
             else:
+                if match["name"] in _GENERIC_SITES:
+                    continue  # 【本報訊】: "this paper", not a name
                 value = _original_slice(original, simple, match.start("name"), match["name"])
             return Field(value, "dateline-outlet")
     for c in cands:
@@ -881,6 +898,11 @@ def _split_names(original: str, simple: str | None = None) -> list[str]:
         original, simple = original[prefix.end() :], simple[prefix.end() :]
     cut = _NAMES_END.search(simple)
     text = original[: cut.start()] if cut else original
+    if cut and cut.group() in ":：" and text[-1:].strip():
+        # "周立新　点击数：1386": the word glued to the colon labels the next field
+        rest = re.sub(r"\S+$", "", text)
+        if rest.strip():
+            text = rest
     tokens = [t for t in _NAME_SPLIT.split(text.strip(" 　/／")) if t]
     names: list[str] = []
     pending = ""

@@ -175,8 +175,8 @@ def _stamps(built_dataset: Path) -> list:
     ]
 
 
-def test_card_examples_cover_three_tools(card: DatasetCard) -> None:
-    assert set(_examples(card.text)) == {"pandas", "DuckDB", "pyarrow"}
+def test_card_examples_cover_four_tools(card: DatasetCard) -> None:
+    assert set(_examples(card.text)) == {"pandas", "DuckDB", "Polars", "pyarrow"}
 
 
 def test_pandas_example_prints_names_and_timestamps(card: DatasetCard, built_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,6 +203,22 @@ def test_duckdb_example_prints_names_and_timestamps(card: DatasetCard, built_dat
     scripts = {s for s in class_names("documents", "script") if f"│ {s} " in out}
     assert scripts, out
     assert "text-rules" in out  # the repairs config, read by name
+
+
+def test_polars_example_prints_names_and_timestamps(card: DatasetCard, built_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Mutation caught: labels stored as integers (the column would be i64), or published_at as
+    a string (str, not datetime with a time zone)."""
+    import polars as pl
+
+    ns, out = _run(_examples(card.text)["Polars"], built_dataset, monkeypatch)
+    docs = ns["docs"]
+    assert docs.schema["script"] == pl.String and docs.schema["topics"] == pl.List(pl.String)
+    stamp_type = docs.schema["published_at"]
+    assert isinstance(stamp_type, pl.Datetime) and stamp_type.time_zone is not None
+    assert set(docs["script"].to_list()) <= set(class_names("documents", "script"))
+    stamps = _stamps(built_dataset)
+    assert stamps and all(s.strftime("%Y-%m-%d %H:%M:%S") in out for s in stamps)
+    assert "text-rules" in out or "spin-lexicon" in out  # repairs read by name
 
 
 def test_pyarrow_example_prints_names_and_timestamps(card: DatasetCard, built_dataset: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -393,7 +393,7 @@ print(docs["train"][0]["script"], docs["train"][0]["topics"], docs["train"][0]["
 Outside `datasets`, download the files once
 (`hf download {repo} --repo-type dataset --revision v{version} --local-dir {repo.split("/")[-1]}`)
 and read the Parquet files from that folder. Labels are strings and `published_at` is a
-timestamp with time zone in every tool:
+timestamp with time zone in every tool (pandas, DuckDB, Polars, pyarrow):
 
 ```python
 # pandas
@@ -419,6 +419,16 @@ duckdb.sql("""
     SELECT kind, method, count(*) AS repairs FROM 'data/repairs/*.parquet'
     GROUP BY ALL ORDER BY repairs DESC, kind LIMIT 5
 """).show()
+```
+
+```python
+# Polars
+import polars as pl
+
+docs = pl.read_parquet("data/documents/*.parquet", columns=["id", "script", "topics", "published_at"])
+print(docs.sort("id"))
+repairs = pl.read_parquet("data/repairs/*.parquet", columns=["kind", "method"])
+print(repairs.group_by("kind", "method").len().sort("len", "kind", descending=[True, False]).head(5))
 ```
 
 ```python

@@ -244,3 +244,38 @@ def test_seed_004_gbk_runs_whole_and_logged_as_written() -> None:
     assert "?" not in clean and "\u3013" not in clean
     realigned = [(r, text) for r, text in logs if r.kind in ("gbk-realign", "gbk-lost-char")]
     assert len(realigned) == 5 and all(r.after in text for r, text in realigned)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "①训练②推理③微调",  # circled numbers as list markers (GBK debris elsewhere)
+        "⑴训练⑵推理⑶部署",
+        "㈠概况㈡分析",
+        "ⅰ训练ⅱ推理",
+        "主要用途：①大模型训练；②推理服务。",
+    ],
+)
+def test_list_markers_of_sound_text_are_not_gbk_debris(line: str) -> None:
+    """Mutation caught: list markers counted in the garbled share again (a short enumerated line
+    reads as 6/9 common characters and its markers are removed as gbk-remove)."""
+    text, repairs = repair_line(line, 1)
+    assert text == line and repairs == []
+
+
+def test_list_markers_out_of_order_still_mark_a_shifted_run() -> None:
+    """系信息发布平台 shifted one byte reads 佅敌畔⒎⒉计教: its markers ⒎⒉ count down, so they are
+    debris, not a list. Mutation caught: every list marker left out of the garbled share."""
+    garbled = shifted_gbk("系信息发布平台")
+    assert "⒎⒉" in garbled
+    text, log = repair_line("他说" + garbled + "。", 1)
+    assert "gbk-realign" in [r.kind for r in log] and "信息发布平" in text
+
+
+def test_full_width_decimal_point_goes_with_its_digits() -> None:
+    """Mutation caught: the width repair without the decimal point (２．５ became 2．5)."""
+    text, repairs = repair_line("Ｈ１００售价约２．５万美元，同比增长１２．３４％。", 1)
+    assert text.startswith("H100售价约2.5万美元，同比增长12.34")
+    assert {r.kind for r in repairs} == {"width"}
+    # A full stop after a word is no decimal point.
+    assert repair_line("型号为ＡＢＣ．", 1)[0] == "型号为ABC．"

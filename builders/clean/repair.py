@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import cache, lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -414,13 +415,23 @@ def _common_share(text: str) -> float:
     return sum(1 for c in cjk if _char_score(c) >= 0.5) / len(cjk) if cjk else 1.0
 
 
+# List markers of Chinese prose (①②③, ⑴, ⒈, ㈠, ⅰ): they are GBK debris too, but where they
+# count up one by one they number a list's items, and say nothing about whether a run reads as
+# Chinese (a shifted run's markers come in no order: ⒎⒉).
+_ENUMERATION_RE = re.compile("[\u2460-\u24ff\u3220-\u3243\u2160-\u217f]")
+
+
 def _garbled(run: str) -> bool:
     """A run read out of step: its own characters are not plausible Chinese (common share below
-    the realigned threshold). Sound text with one stray symbol scores near 1.0."""
+    the realigned threshold). Sound text with one stray symbol scores near 1.0; list markers in
+    order are left out of the share (a short enumerated line ①训练②推理 is sound text)."""
+    markers = [unicodedata.numeric(c, 0.0) for c in _ENUMERATION_RE.findall(run)]
+    if all(b == a + 1 for a, b in pairwise(markers)):
+        run = _ENUMERATION_RE.sub("", run)  # ①…②…③ in order: a list, not debris
     cjk = [c for c in run if not c.isascii()]
     if len(cjk) < 3 or not any(is_han(c) for c in cjk):
         return False  # a lone symbol (a │ separator between menu items) says nothing
-    return _common_share(run) < float(_cfg()["gbk_min_common_share"])
+    return _common_share("".join(cjk)) < float(_cfg()["gbk_min_common_share"])
 
 
 def _to_hant(text: str) -> str:
@@ -639,7 +650,8 @@ _BANG_RE = re.compile(rf"(?<={_H})!(?={_H})|(?<=[吗嗎呢吧么麼])\?(?={_H})"
 _PARENS_RE = re.compile(rf"\(([^()]*[{HAN}][^()]*)\)|(?<={_HP})\(([^()]*)\)")
 _QUOTES_RE = re.compile(rf'(?<=[{HAN}{_CJKP}])"([^"]*[{HAN}][^"]*)"')
 _REPEAT_RE = re.compile("([。，、；])\\1+")
-_FULLWIDTH_ALNUM_RE = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
+# A full-width decimal point goes with the digits around it (２．５ → 2.5, not 2．5).
+_FULLWIDTH_ALNUM_RE = re.compile("[０-９Ａ-Ｚａ-ｚ]+(?:．[０-９]+)*")
 
 
 def _punctuation(text: str) -> tuple[str, list[Change]]:

@@ -43,6 +43,21 @@ def run(text: str, meta: dict[str, str] | None = None) -> Document:
         ("8月11日讯", None),  # no year: never guessed
         ("2023-02-30", None),  # not a date
         ("发布于昨天", None),
+        # The 12-hour clock of Taiwan and Hong Kong pages (mutation caught: the half-day word
+        # ignored, 下午3:15 read as 03:15, or the time dropped as before).
+        ("2024年3月8日 週五 下午3:15", "2024-03-08T15:15+08:00"),
+        ("2024/03/08 下午 03:15", "2024-03-08T15:15+08:00"),
+        ("2024年3月8日 上午8:30", "2024-03-08T08:30+08:00"),
+        ("2024年3月8日 中午1:05", "2024-03-08T13:05+08:00"),
+        ("2024年3月8日 中午12:30", "2024-03-08T12:30+08:00"),
+        ("2024年3月8日 凌晨12:10", "2024-03-08T00:10+08:00"),
+        ("2024-03-08 03:15 PM", "2024-03-08T15:15+08:00"),
+        ("2024-03-08 12:15 AM", "2024-03-08T00:15+08:00"),
+        ("2024年3月8日 下午15:00", "2024-03-08"),  # contradicts itself: the date alone
+        # Minguo years only behind 民國 (a bare 113年 is a count of years).
+        ("民國113年3月8日", "2024-03-08"),
+        ("民国113年3月8日 下午2:00", "2024-03-08T14:00+08:00"),
+        ("113年3月8日", None),
     ],
 )
 def test_parse_datetime(raw: str, expected: str | None) -> None:

@@ -59,9 +59,18 @@ _LEAD_REPORTER_RE = re.compile(r"^(?:\S{2,12}\s*)?(?:本报|本刊)?记者\s+(?P
 # "2024年02月26日 07:50 经济观察报": a byline of just a date and one name.
 _SITE_AFTER_DATE_RE = re.compile(r"^\s*(?P<name>[A-Za-z0-9\u4e00-\u9fff.]{2,16})\s*$")
 _DATELINE_DATE_RE = re.compile(r"(?P<year>(?:19|20)\d{2})年(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)")
+# A time after the date that DATE_RE leaves out: behind a weekday (2024年3月8日 星期五 06:00)
+# and / or a half-day word, as Taiwan and Hong Kong pages write the 12-hour clock
+# (2024年3月8日 週五 下午3:15).
 _TIME_AFTER_RE = re.compile(
-    r"\s*(?:星期|周|週|礼拜|禮拜)[一二三四五六日天]\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"\s*(?:(?:星期|周|週|礼拜|禮拜)[一二三四五六日天]\s*)?(?P<half>上午|早上|凌晨|中午|下午|傍晚|晚上)?\s*"
+    r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
 )
+_PM_WORDS = ("下午", "傍晚", "晚上")
+_AM_PM_RE = re.compile(r"\s*(?P<ampm>[AaPp])\.?[Mm]\b")
+# Taiwan's Minguo calendar: year 1 is 1912 (民國113年 = 2024). Only with 民國 before the year:
+# a bare 113年 is a count of years.
+_MINGUO_RE = re.compile(r"民[國国]\s*(?P<year>\d{2,3})\s*年")
 _FRACTION = re.compile(r"(\d{1,2}:\d{2}:\d{2})[.,]\d{1,9}")
 _GENERIC_SITES = {"本网", "本站", "本平台", "本报", "本刊", "本公众号", "本文", "作者", "作者本人"}
 _BYLINE_REASONS = ("byline", "view-counter")
@@ -93,6 +102,7 @@ def parse_datetime(text: str) -> str | None:
     date when there is no time; None when there is no valid date with a year."""
     # Fractional seconds ("…T00:21:04.000Z") would hide the offset from DATE_RE.
     norm = _FRACTION.sub(r"\1", _nfkc(text))
+    norm = _MINGUO_RE.sub(lambda m: f"{1911 + int(m['year'])}年", norm)
     match = DATE_RE.search(norm)
     if not match:
         return None
@@ -101,13 +111,29 @@ def parse_datetime(text: str) -> str | None:
     except ValueError:
         return None
     hour_s, minute_s, second_s = match["hour"], match["minute"], match["second"]
+    half = None
     if hour_s is None:
-        # "2024年3月8日 星期五 06:00": a weekday between date and time
+        # "2024年3月8日 星期五 06:00", "2024年3月8日 下午3:15": a weekday or a half-day word
+        # between date and time
         later = _TIME_AFTER_RE.match(norm, match.end())
         if later is None:
             return day.isoformat()
-        hour_s, minute_s, second_s = later["hour"], later["minute"], later["second"]
+        hour_s, minute_s, second_s, half = later["hour"], later["minute"], later["second"], later["half"]
+        end = later.end()
+    else:
+        end = match.end()
     hour, minute = int(hour_s), int(minute_s)
+    ampm = _AM_PM_RE.match(norm, end)
+    if ampm is not None:
+        half = "下午" if ampm["ampm"] in "Pp" else "上午"
+    if half is not None and hour > 12:
+        return day.isoformat()  # 下午15:00 contradicts itself: the date alone is sure
+    if half in _PM_WORDS and hour < 12:
+        hour += 12
+    elif half == "中午" and hour < 11:
+        hour += 12  # 中午1:00 is 13:00; 中午12:30 is 12:30
+    elif half in ("上午", "早上", "凌晨") and hour == 12:
+        hour = 0
     second = int(second_s) if second_s is not None else None
     if hour > 23 or minute > 59 or (second is not None and second > 59):
         return day.isoformat()

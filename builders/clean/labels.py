@@ -17,6 +17,7 @@ Three passes (docs/cleaning.md has the details and the reason codes):
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -144,9 +145,34 @@ def _widget_reason(text: str, vocab: Vocabulary) -> str | None:
     return "comment-widget" if any(t in vote for t in words) else "share-toolbar"
 
 
+def _sentence(lv: LineView, cfg: Mapping[str, Any]) -> bool:
+    """A long punctuated sentence: what a menu or a site's own notice never is."""
+    return lv.terminal and lv.chars >= int(cfg["long_line_chars"]) and ("，" in lv.text or "," in lv.text)
+
+
+# Quoted words ("…", 「…」): reported speech, not the page speaking for itself.
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"]*\"")
+
+
+def _is_disclaimer(lv: LineView, text: str, body: str, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
+    """A line opening with a disclaimer label, or holding a disclaimer phrase outside quotes,
+    unless it is a sentence of reporting: one phrase in a long sentence that does not speak
+    of the site itself (本网 / 本站 ...) is news about the matter ("平台因未经授权转载被判赔")."""
+    if lv.chars > int(cfg["disclaimer_max_chars"]):
+        return False
+    if _labelled(body, vocab.starts("disclaimer_start", body)):
+        return True
+    own = _QUOTED.sub("", text)
+    hits = len(vocab.found("disclaimer_phrases", own))
+    if not hits:
+        return False
+    return hits >= 2 or not _sentence(lv, cfg) or vocab.has("site_self", own)
+
+
 def _is_navigation(lv: LineView, text: str, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
     if vocab.has("navigation_strong", text):
-        return True
+        # "市民下载客户端即可办理……。": a sentence about an app, not a menu
+        return not _sentence(lv, cfg)
     segments = [s for s in NAV_SEPARATORS_RE.split(text) if s]
     if len(segments) >= int(cfg["nav_min_segments"]):
         mean = sum(len(s) for s in segments) / len(segments)
@@ -168,7 +194,8 @@ def _is_breadcrumb(lv: LineView, text: str, vocab: Vocabulary, cfg: Mapping[str,
 
 
 def _is_byline(lv: LineView, text: str, vocab: Vocabulary, cfg: Mapping[str, Any]) -> bool:
-    if lv.chars > int(cfg["byline_max_chars"]) or text.endswith("。"):
+    # A byline is never a sentence: "记者：竹编还有市场吗？" is an interview's question.
+    if lv.chars > int(cfg["byline_max_chars"]) or text.endswith(("。", "？", "?", "！", "!")):
         return False
     if DATE_RE.search(text):
         return True
@@ -229,7 +256,7 @@ def classify_local(lv: LineView, vocab: Vocabulary, cfg: Mapping[str, Any]) -> L
     if (short_line and vocab.has("copyright", text) and not lv.terminal) or vocab.has("copyright", text[:12]):
         return boiler("copyright")
     body = text.lstrip("(（【[ ")
-    if short_line and (_labelled(body, vocab.starts("disclaimer_start", body)) or vocab.has("disclaimer_phrases", text)):
+    if _is_disclaimer(lv, text, body, vocab, cfg):
         return boiler("disclaimer")
     if lv.chars <= int(cfg["widget_max_chars"]):
         widget = _widget_reason(text, vocab)

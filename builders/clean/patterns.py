@@ -75,6 +75,12 @@ class Vocabulary:
         low = text.lower()
         return sum(1 for term in self.lists[name] if term in low)
 
+    def found(self, name: str, text: str) -> set[str]:
+        """The distinct terms found in ``text``, longest first at each place (a term inside a
+        longer one found there is not counted again)."""
+        pattern = self._alternations[name]
+        return set(pattern.findall(text.lower())) if pattern is not None else set()
+
     def starts(self, name: str, text: str) -> str | None:
         """The longest term ``text`` starts with (lists are sorted longest first)."""
         pattern = self._alternations[name]

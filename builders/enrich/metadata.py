@@ -63,7 +63,7 @@ _DATELINE_DATE_RE = re.compile(r"(?P<year>(?:19|20)\d{2})年(?P<month>\d{1,2})�
 # and / or a half-day word, as Taiwan and Hong Kong pages write the 12-hour clock
 # (2024年3月8日 週五 下午3:15).
 _TIME_AFTER_RE = re.compile(
-    r"\s*(?:(?:星期|周|週|礼拜|禮拜)[一二三四五六日天]\s*)?(?P<half>上午|早上|凌晨|中午|下午|傍晚|晚上)?\s*"
+    r"\s*(?:[(（]?(?:星期|周|週|礼拜|禮拜)[一二三四五六日天][)）]?\s*)?(?P<half>上午|早上|凌晨|中午|下午|傍晚|晚上)?\s*"
     r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
 )
 _PM_WORDS = ("下午", "傍晚", "晚上")
@@ -113,8 +113,8 @@ def parse_datetime(text: str) -> str | None:
     hour_s, minute_s, second_s = match["hour"], match["minute"], match["second"]
     half = None
     if hour_s is None:
-        # "2024年3月8日 星期五 06:00", "2024年3月8日 下午3:15": a weekday or a half-day word
-        # between date and time
+        # "2024年3月8日 星期五 06:00", "2024年1月12日（星期五） 11:45", "2024年3月8日 下午3:15":
+        # a weekday (bracketed or not) or a half-day word between date and time
         later = _TIME_AFTER_RE.match(norm, match.end())
         if later is None:
             return day.isoformat()

@@ -150,6 +150,9 @@ def _sentence(lv: LineView, cfg: Mapping[str, Any]) -> bool:
     return lv.terminal and lv.chars >= int(cfg["long_line_chars"]) and ("，" in lv.text or "," in lv.text)
 
 
+# What a publication date has and an event's schedule lacks: a year or a clock time.
+_STAMP = re.compile(r"(?:19|20)\d{2}|\d{1,2}:\d{2}")
+
 # Quoted words ("…", 「…」): reported speech, not the page speaking for itself.
 _QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|\"[^\"]*\"")
 
@@ -202,6 +205,8 @@ def _is_byline(lv: LineView, text: str, vocab: Vocabulary, cfg: Mapping[str, Any
     label = vocab.starts("byline_labels", text.lstrip("(（【["))
     if label is not None:
         rest = text.lstrip("(（【[")[len(label) :].lstrip()
+        if label in ("时间", "日期") and not _STAMP.search(rest):
+            return False  # "时间：3月10日上午9点": an event's schedule (no year, no hh:mm), not the byline
         # "文/何伊然", "来源：新华社", "记者 张三": the label is followed by a separator or a name.
         if rest[:1] in ("/", ":", "|", "丨", "｜") or (
             label in vocab.words("byline_labels") and lv.chars <= 20

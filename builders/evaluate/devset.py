@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from builders.clean.pii import TYPES as PII_TYPES
 from builders.config import REPO_ROOT, Paths, default_paths
 
 DEVSET = REPO_ROOT / "tests" / "fixtures" / "devset"
@@ -190,7 +191,6 @@ def evaluate_devset(devset: Path = DEVSET) -> dict[str, Any]:
     }
 
 
-PII_TYPES = ("email", "phone", "id", "ip", "landline")
 
 
 def pii_counts(per_document: Iterable[Mapping[str, int]]) -> dict[str, dict[str, int]]:

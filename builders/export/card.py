@@ -296,13 +296,15 @@ def _rejected_count(out_dir: Path) -> int:
 def document_facts(out_dir: Path) -> dict[str, Any]:
     """What the card says about provenance and annotations, counted from the written files in
     one streaming pass: publishers, publication dates, who made the summaries and topics, how
-    many raw lines have a gold label."""
+    many raw lines have a gold label, which documents are flagged spun or stuffed (with their
+    scores before and after restoration)."""
     publishers: Counter[str] = Counter()
     precision: Counter[str] = Counter()
     summaries: Counter[tuple[str, str, str]] = Counter()
     topics_source: Counter[str] = Counter()
+    flagged: list[list[Any]] = []
     first = last = None
-    columns = ["publisher", "published_at", "published_at_precision", "summaries", "topics_source"]
+    columns = ["id", "publisher", "published_at", "published_at_precision", "summaries", "topics_source", "quality"]
     for _split, row in iter_rows(out_dir, "documents", columns):
         if row["publisher"]:
             publishers[row["publisher"]] += 1
@@ -314,6 +316,12 @@ def document_facts(out_dir: Path) -> dict[str, Any]:
         for s in row["summaries"]:
             summaries[(s["provenance"], s["method"], s["method_version"])] += 1
         topics_source["curated" if row["topics_source"] == "curated" else "automatic"] += 1
+        q = row["quality"]
+        if q["is_spun"] or q["is_stuffed"]:
+            flagged.append([
+                f"`{md_inline(row['id'])}`", "yes" if q["is_spun"] else "no", f"{q['spin_score']:.2f}",
+                f"{q['spin_score_residual']:.2f}", "yes" if q["is_stuffed"] else "no",
+            ])
     gold = 0
     for path in parquet_files(out_dir, "lines").values():
         column = pq.read_table(path, columns=["gold_label"]).column("gold_label")
@@ -326,24 +334,13 @@ def document_facts(out_dir: Path) -> dict[str, Any]:
         "summaries": summaries,
         "topics_source": topics_source,
         "gold_lines": gold,
+        "flagged": sorted(flagged),
     }
 
 
-def spun_documents(out_dir: Path) -> list[list[Any]]:
-    """The documents flagged as spun or stuffed, with their scores before and after restoration."""
-    rows = []
-    for _split, row in iter_rows(out_dir, "documents", ["id", "quality"]):
-        q = row["quality"]
-        if q["is_spun"] or q["is_stuffed"]:
-            rows.append([
-                f"`{md_inline(row['id'])}`", "yes" if q["is_spun"] else "no", f"{q['spin_score']:.2f}",
-                f"{q['spin_score_residual']:.2f}", "yes" if q["is_stuffed"] else "no",
-            ])
-    return sorted(rows)
-
-
-def spun_text_section(out_dir: Path, docs_n: int, threshold: float) -> str:
-    rows = spun_documents(out_dir)
+def spun_text_section(rows: list[list[Any]], flags: dict[str, int], docs_n: int, threshold: float) -> str:
+    """The card's paragraph on spun text: the counts of compute_stats, the flagged documents of
+    :func:`document_facts`."""
     table = (
         _table(["document", "is_spun", "spin_score", "spin_score_residual", "is_stuffed"], rows)
         if rows
@@ -351,9 +348,9 @@ def spun_text_section(out_dir: Path, docs_n: int, threshold: float) -> str:
     )
     return f"""**Spun and stuffed text.** Reposting sites run articles through "伪原创" spinners, which swap
 words for near-synonyms (人工智能 → 家养智能, 模型 → 模子), and stuff target keywords into
-sentences. {_share(sum(r[1] == "yes" for r in rows), docs_n)} documents are flagged as spun
+sentences. {_share(flags["spun"], docs_n)} documents are flagged as spun
 (`quality.is_spun`: `spin_score`, the weighted spinner substitutions per 1,000 Han characters,
-above {threshold:g}) and {_share(sum(r[4] == "yes" for r in rows), docs_n)} as keyword-stuffed
+above {threshold:g}) and {_share(flags["stuffed"], docs_n)} as keyword-stuffed
 (`quality.is_stuffed`). For these, *restoration* means: stuffed keywords are removed where they
 stand out of syntax, and a spun word is put back to its original only where the context decides
 it (a reviewable lexicon of general spinner pairs, each with its context guard; a word that could
@@ -669,7 +666,7 @@ Repairs made (rows of the `repairs` config):
 
 {_table(["kind", "count"], repair_rows)}
 
-{spun_text_section(out_dir, docs_n, float(section("repairs")["spin_threshold"]))}
+{spun_text_section(facts["flagged"], flags, docs_n, float(section("repairs")["spin_threshold"]))}
 
 {development_set_section(devset)}
 
